@@ -1,0 +1,29 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Nodes;
+
+namespace AoaiHardening.Arm
+{
+    /// <summary>Tolerant readers for ARM JSON: enum casing and value kinds vary between RPs and api-versions.</summary>
+    internal static class Json
+    {
+        public static string? Str(JsonNode? node) => node is JsonValue v
+            ? (v.TryGetValue(out string? s) ? s : v.ToJsonString())
+            : null;
+
+        /// <summary>A boolean, also when an RP sends "true"/"false" as a string.</summary>
+        public static bool? Bool(JsonNode? node)
+        {
+            if (!(node is JsonValue v)) return null;
+            if (v.TryGetValue(out bool b)) return b;
+            if (v.TryGetValue(out string? s) && bool.TryParse(s, out var parsed)) return parsed;
+            return null;
+        }
+
+        public static IEnumerable<JsonObject> Objects(JsonNode? node) =>
+            node is JsonArray array ? array.OfType<JsonObject>() : Enumerable.Empty<JsonObject>();
+
+        public static bool EqualsIgnoreCase(string? a, string? b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+    }
+}

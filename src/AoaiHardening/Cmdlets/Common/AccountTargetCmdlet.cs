@@ -1,0 +1,57 @@
+using System.Management.Automation;
+using AoaiHardening.Arm;
+using AoaiHardening.Model;
+
+namespace AoaiHardening.Cmdlets
+{
+    /// <summary>
+    /// Base of cmdlets that act on one account per pipeline item, named three ways (the Az conventions):
+    /// an AoaiAccount from the pipeline, a -ResourceId (binds by property name, so Get-AzResource output works),
+    /// or -ResourceGroupName and -Name.
+    /// </summary>
+    public abstract class AccountTargetCmdlet : AoaiCmdlet
+    {
+        protected const string InputObjectSet = "InputObject";
+        protected const string ResourceIdSet = "ResourceId";
+        protected const string ByNameSet = "ByName";
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+        [ValidateNotNull]
+        public AoaiAccount InputObject { get; set; } = null!;
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ResourceIdSet)]
+        [Alias("Id")]
+        [ValidateNotNullOrEmpty]
+        public string ResourceId { get; set; } = null!;
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet)]
+        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string ResourceGroupName { get; set; } = null!;
+
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = ByNameSet)]
+        [Alias("AccountName")]
+        [ArgumentCompleter(typeof(AccountNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; } = null!;
+
+        [Parameter(ParameterSetName = ByNameSet)]
+        [ValidateNotNullOrEmpty]
+        public string? SubscriptionId { get; set; }
+
+        /// <summary>The account this pipeline item names; malformed input is a terminating error before any request.</summary>
+        internal AccountId ResolveTarget()
+        {
+            switch (ParameterSetName)
+            {
+                case InputObjectSet:
+                    return ValidateOrThrow(() => AccountId.Parse(InputObject.Id), "AoaiHardening.Account.InvalidResourceId", InputObject);
+                case ResourceIdSet:
+                    return ValidateOrThrow(() => AccountId.Parse(ResourceId), "AoaiHardening.Account.InvalidResourceId", ResourceId);
+                default:
+                    var subscription = ResolveSubscriptions(SubscriptionId == null ? null : new[] { SubscriptionId })[0];
+                    return ValidateOrThrow(() => AccountId.Create(subscription, ResourceGroupName, Name), "AoaiHardening.Account.InvalidName", Name);
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using System;
+
+namespace AoaiHardening.Model
+{
+    /// <summary>What Get-AoaiContext shows: the cloud, the identity method and the default subscription. No secrets.</summary>
+    public sealed class AoaiContext
+    {
+        public string Environment { get; internal set; } = "AzureCloud";
+        public Uri ArmEndpoint { get; internal set; } = new Uri("https://management.azure.com/");
+        public Uri AuthorityHost { get; internal set; } = new Uri("https://login.microsoftonline.com/");
+        public string ArmScope { get; internal set; } = string.Empty;
+        /// <summary>DefaultAzureCredential, ManagedIdentity, ServicePrincipalSecret, ServicePrincipalCertificate, DeviceCode or AccessToken.</summary>
+        public string AuthenticationMethod { get; internal set; } = "DefaultAzureCredential";
+        public string? TenantId { get; internal set; }
+        public string? ClientId { get; internal set; }
+        public string? SubscriptionId { get; internal set; }
+        /// <summary>True when no Connect-AoaiHardening ran and the module uses its implicit default.</summary>
+        public bool IsImplicit { get; internal set; }
+        public DateTimeOffset? ConnectedOn { get; internal set; }
+
+        public override string ToString() => $"{AuthenticationMethod} @ {Environment} ({ArmEndpoint})";
+    }
+}

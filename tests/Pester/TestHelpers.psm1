@@ -1,0 +1,104 @@
+<#
+    Helpers shared by the Pester suites: start the ARM emulator as a child process, talk to its control API, and
+    connect the module to it. The built module is imported from $env:AOAI_MODULE_MANIFEST (set by build.ps1), never
+    from the source tree.
+#>
+Set-StrictMode -Version Latest
+
+$script:Emulator = $null
+
+function Get-TestModuleManifest {
+    if (-not $env:AOAI_MODULE_MANIFEST) { throw 'AOAI_MODULE_MANIFEST is not set: run the tests through build.ps1 -Task Test.' }
+    $env:AOAI_MODULE_MANIFEST
+}
+
+function Get-ScenarioPath([string] $Name) {
+    Join-Path $PSScriptRoot "../Scenarios/$Name"
+}
+
+function Start-TestEmulator {
+    param([string] $Scenario = 'demo-tenant.json', [int] $LroPolls = 1, [int] $RetryAfter = 0)
+    if (-not $env:AOAI_EMULATOR_DLL) { throw 'AOAI_EMULATOR_DLL is not set: run the tests through build.ps1 -Task Test.' }
+    $ready = Join-Path ([IO.Path]::GetTempPath()) "aoai-emulator-$([guid]::NewGuid().ToString('n')).json"
+    $log = Join-Path ([IO.Path]::GetTempPath()) "aoai-emulator-$([guid]::NewGuid().ToString('n'))"
+    $process = Start-Process dotnet -PassThru -NoNewWindow -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err" -ArgumentList @(
+        $env:AOAI_EMULATOR_DLL, '--tls-dir', $env:AOAI_EMULATOR_TLS_DIR, '--port', '0', '--ready-file', $ready,
+        '--parent-pid', $PID, '--scenario', (Get-ScenarioPath $Scenario), '--lro-polls', $LroPolls, '--retry-after', $RetryAfter)
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while (-not (Test-Path $ready)) {
+        if ($process.HasExited) { throw "The emulator exited with code $($process.ExitCode): $(Get-Content "$log.err" -Raw)" }
+        if ([DateTime]::UtcNow -gt $deadline) { throw 'The emulator did not start within 60 s.' }
+        Start-Sleep -Milliseconds 50
+    }
+    $info = Get-Content $ready -Raw | ConvertFrom-Json
+    Remove-Item $ready -ErrorAction SilentlyContinue
+    $script:Emulator = [pscustomobject]@{ Url = $info.url.TrimEnd('/'); Process = $process; Scenario = $Scenario }
+    $script:Emulator
+}
+
+function Stop-TestEmulator {
+    if ($script:Emulator -and -not $script:Emulator.Process.HasExited) { $script:Emulator.Process.Kill() }
+    $script:Emulator = $null
+}
+
+function Invoke-EmulatorControl {
+    param([Parameter(Mandatory)][string] $Path, [string] $Method = 'GET', $Body)
+    $params = @{ Uri = "$($script:Emulator.Url)/_emulator/$Path"; Method = $Method }
+    if ($null -ne $Body) { $params.Body = ($Body | ConvertTo-Json -Depth 20 -Compress); $params.ContentType = 'application/json' }
+    Invoke-RestMethod @params
+}
+
+function Reset-TestEmulator {
+    # Reloads the scenario; tests run with no LRO wait unless they ask for one (-Config @{ retryAfterSeconds = 1 }).
+    param([string] $Scenario = $script:Emulator.Scenario, [hashtable] $Config = @{})
+    $body = Get-Content (Get-ScenarioPath $Scenario) -Raw | ConvertFrom-Json -AsHashtable
+    if (-not $body.ContainsKey('config')) { $body.config = @{} }
+    $settings = @{ retryAfterSeconds = 0; lroPolls = 1 }
+    foreach ($k in $Config.Keys) { $settings[$k] = $Config[$k] }
+    foreach ($k in $settings.Keys) { $body.config[$k] = $settings[$k] }
+    Invoke-EmulatorControl -Path 'scenario' -Method POST -Body $body | Out-Null
+}
+
+function Get-EmulatorRequest {
+    param([string[]] $Method, [string] $PathLike = '*')
+    @((Invoke-EmulatorControl -Path 'requests').value) |
+        Where-Object { (-not $Method -or $_.method -in $Method) -and $_.path -like $PathLike }
+}
+
+function Get-EmulatorWrite {
+    # Writes are what hardening changes: PUT, PATCH and DELETE (listKeys/regenerateKey are POSTs but not config writes).
+    param([string] $PathLike = '*')
+    Get-EmulatorRequest -Method PUT, PATCH, DELETE -PathLike $PathLike
+}
+
+function Clear-EmulatorRequest { Invoke-EmulatorControl -Path 'requests' -Method DELETE | Out-Null }
+
+function Add-EmulatorFault {
+    param([Parameter(Mandatory)][string] $PathLike, [string] $Kind = 'status', [int] $Status = 503, [int] $Count = 1,
+        [string] $Method, [string] $Code, [string] $Message, [int] $RetryAfter = -1)
+    $fault = @{ path = $PathLike; kind = $Kind; status = $Status; count = $Count }
+    if ($Method) { $fault.method = $Method }
+    if ($Code) { $fault.code = $Code }
+    if ($Message) { $fault.message = $Message }
+    if ($RetryAfter -ge 0) { $fault.retryAfter = $RetryAfter }
+    Invoke-EmulatorControl -Path 'faults' -Method POST -Body $fault | Out-Null
+}
+
+function Get-EmulatorResource {
+    param([string] $Type)
+    $path = if ($Type) { "resources?type=$([uri]::EscapeDataString($Type))" } else { 'resources' }
+    @((Invoke-EmulatorControl -Path $path).value)
+}
+
+function Get-ScenarioSubscriptionId([string] $Scenario = $script:Emulator.Scenario) {
+    (Get-Content (Get-ScenarioPath $Scenario) -Raw | ConvertFrom-Json).subscriptions[0].subscriptionId
+}
+
+function Connect-TestEmulator {
+    param([string] $SubscriptionId = (Get-ScenarioSubscriptionId), [int] $MaxRetryCount = 3)
+    # A fake bearer token: the emulator checks that one is sent, as ARM does, but cannot validate it.
+    $token = ConvertTo-SecureString 'emulator-test-token' -AsPlainText -Force
+    Connect-AoaiHardening -ArmEndpoint $script:Emulator.Url -AccessToken $token -SubscriptionId $SubscriptionId -MaxRetryCount $MaxRetryCount
+}
+
+Export-ModuleMember -Function *-*
