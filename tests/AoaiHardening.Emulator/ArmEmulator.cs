@@ -1,0 +1,79 @@
+using System.Net;
+using AoaiHardening.Emulator.Control;
+using AoaiHardening.Emulator.Core;
+using AoaiHardening.Emulator.Providers;
+using AoaiHardening.Emulator.Tls;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace AoaiHardening.Emulator;
+
+/// <summary>
+/// The ARM emulator as an in-process server: real HTTPS on 127.0.0.1, so tests exercise the same client stack
+/// (TLS, headers, retries) that talks to management.azure.com.
+/// </summary>
+public sealed class ArmEmulator : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private ArmEmulator(WebApplication app, EmulatorState state, TlsMaterial tls, Uri baseUri)
+    {
+        this.app = app;
+        State = state;
+        Tls = tls;
+        BaseUri = baseUri;
+    }
+
+    /// <summary><c>https://127.0.0.1:PORT/</c>: use it where a client would use https://management.azure.com/.</summary>
+    public Uri BaseUri { get; }
+
+    public EmulatorState State { get; }
+
+    /// <summary>Where the CA and trust bundle are (clients need SSL_CERT_FILE = <see cref="TlsMaterial.TrustBundleFile"/>).</summary>
+    public TlsMaterial Tls { get; }
+
+    public static async Task<ArmEmulator> StartAsync(EmulatorOptions options, CancellationToken ct = default)
+    {
+        var tls = await TlsMaterial.EnsureAsync(options.TlsDirectory, ct);
+        var state = new EmulatorState(options.Config);
+        if (options.ScenarioJson is not null)
+            state.LoadScenario(options.ScenarioJson);
+
+        // The empty builder reads no appsettings or ASPNETCORE_* variables: nothing on the machine can change
+        // what the emulator binds to, and startup stays short.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(ArmEmulator).Assembly.GetName().Name });
+        builder.Services.AddRoutingCore();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (options.ConsoleLogging)
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.UseHttps(tls.ServerCertificate));
+        });
+
+        var app = builder.Build();
+        var pipeline = new ArmPipeline(state);
+        app.UseRouting();
+        app.Use((ctx, next) => ctx.Request.Path.StartsWithSegments(ControlApi.Prefix)
+            ? ControlApi.CatchBadInput(ctx, next)
+            : pipeline.InvokeAsync(ctx, next));
+        ControlApi.Map(app, state);
+        new ResourcesProvider(state).Map(app);
+        new CognitiveServicesProvider(state).Map(app);
+        new GenericProvider(state).Map(app);
+
+        await app.StartAsync(ct);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new ArmEmulator(app, state, tls, new Uri($"https://127.0.0.1:{new Uri(address).Port}/"));
+    }
+
+    /// <summary>Completes when the host stops (SIGTERM, Ctrl+C) or, after cancelling <paramref name="ct"/>, once it has stopped.</summary>
+    public Task WaitForShutdownAsync(CancellationToken ct = default) => app.WaitForShutdownAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}

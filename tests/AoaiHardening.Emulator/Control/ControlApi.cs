@@ -1,0 +1,95 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AoaiHardening.Emulator.Core;
+
+namespace AoaiHardening.Emulator.Control;
+
+/// <summary>
+/// /_emulator: lets out-of-process tests (Pester) seed state, inject faults and read what the client did.
+/// No auth and not in the request log: it is the test's side channel, not part of the ARM surface.
+/// </summary>
+internal static class ControlApi
+{
+    public const string Prefix = "/_emulator";
+
+    public static void Map(IEndpointRouteBuilder routes, EmulatorState state)
+    {
+        var control = routes.MapGroup(Prefix);
+        control.MapGet("/health", ctx => HttpJson.WriteAsync(ctx, 200, new JsonObject { ["status"] = "Healthy" }));
+
+        control.MapPost("/scenario", async ctx =>
+        {
+            state.LoadScenario(await ReadTextAsync(ctx));
+            await HttpJson.WriteAsync(ctx, 200, Summary(state));
+        });
+        control.MapPost("/reset", ctx =>
+        {
+            state.Reset();
+            return HttpJson.WriteAsync(ctx, 200, Summary(state));
+        });
+
+        control.MapGet("/requests", ctx => HttpJson.WriteAsync(ctx, 200, new { value = state.Requests.Snapshot() }));
+        control.MapDelete("/requests", ctx =>
+        {
+            state.Requests.Clear();
+            return HttpJson.WriteAsync(ctx, 204, null);
+        });
+
+        control.MapGet("/faults", ctx => HttpJson.WriteAsync(ctx, 200, new { value = state.Faults.Pending().Select(FaultJson) }));
+        control.MapPost("/faults", async ctx =>
+        {
+            var fault = await ReadAsync<FaultSpec>(ctx);
+            state.Faults.Add(fault);
+            await HttpJson.WriteAsync(ctx, 201, FaultJson(new PendingFault(fault, fault.Count)));
+        });
+        control.MapDelete("/faults", ctx =>
+        {
+            state.Faults.Clear();
+            return HttpJson.WriteAsync(ctx, 204, null);
+        });
+
+        control.MapGet("/config", ctx => HttpJson.WriteAsync(ctx, 200, state.Config));
+        control.MapPost("/config", async ctx =>
+        {
+            state.Config = (await ReadAsync<ConfigPatch>(ctx)).ApplyTo(state.Config);
+            await HttpJson.WriteAsync(ctx, 200, state.Config);
+        });
+
+        control.MapGet("/resources", ctx =>
+            HttpJson.WriteAsync(ctx, 200, new JsonObject { ["value"] = new JsonArray([.. state.GetResources(ctx.Request.Query["type"].FirstOrDefault())]) }));
+    }
+
+    /// <summary>Middleware for the control routes: bad input is the test author's mistake, so say what it was, as a 400.</summary>
+    public static async Task CatchBadInput(HttpContext ctx, RequestDelegate next)
+    {
+        try
+        {
+            await next(ctx);
+        }
+        catch (Exception e) when (e is ScenarioException or JsonException or ArgumentException && !ctx.Response.HasStarted)
+        {
+            await HttpJson.WriteAsync(ctx, 400, ArmErrors.Envelope("InvalidControlRequest", e.Message));
+        }
+    }
+
+    private static JsonObject Summary(EmulatorState state) => new()
+    {
+        ["tenantId"] = state.TenantId,
+        ["resources"] = state.GetResources().Count,
+        ["config"] = JsonSerializer.SerializeToNode(state.Config, HttpJson.Options),
+    };
+
+    private static JsonObject FaultJson(PendingFault pending)
+    {
+        var json = JsonSerializer.SerializeToNode(pending.Spec, HttpJson.Options)!.AsObject();
+        json["remaining"] = pending.Remaining;
+        return json;
+    }
+
+    private static async Task<string> ReadTextAsync(HttpContext ctx) =>
+        await new StreamReader(ctx.Request.Body).ReadToEndAsync(ctx.RequestAborted);
+
+    private static async Task<T> ReadAsync<T>(HttpContext ctx) =>
+        JsonSerializer.Deserialize<T>(await ReadTextAsync(ctx), HttpJson.Options)
+        ?? throw new JsonException($"The body must be a JSON object ({typeof(T).Name}).");
+}

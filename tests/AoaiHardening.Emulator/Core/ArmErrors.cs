@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace AoaiHardening.Emulator.Core;
+
+/// <summary>
+/// An ARM error answer. Handlers throw it from any depth; <see cref="ArmPipeline"/> turns it into the
+/// <c>{"error":{"code","message"}}</c> envelope, so no handler writes error bodies by hand.
+/// </summary>
+internal sealed class ArmException(int status, string code, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+    public string Code { get; } = code;
+    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public ArmException WithHeader(string name, string value)
+    {
+        Headers[name] = value;
+        return this;
+    }
+
+    public ArmReply ToReply() => new(Status, ArmErrors.Envelope(Code, Message), Headers);
+}
+
+/// <summary>The ARM-layer errors, with the codes and (start of the) messages the real service uses.</summary>
+internal static class ArmErrors
+{
+    public static JsonObject Envelope(string code, string message) =>
+        new() { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } };
+
+    /// <summary>"Too Many Requests" → "TooManyRequests": the conventional code for a bare HTTP status.</summary>
+    public static string CodeFor(int status) =>
+        ReasonPhrases.GetReasonPhrase(status).Replace(" ", "", StringComparison.Ordinal) is { Length: > 0 } code ? code : "Error";
+
+    public static ArmException MissingApiVersion() => new(400, "MissingApiVersionParameter",
+        "The api-version query parameter (?api-version=) is required for all requests.");
+
+    public static ArmException InvalidApiVersion(string version, IEnumerable<string> supported) => new(400, "InvalidApiVersionParameter",
+        $"The api-version '{version}' is invalid. The supported versions are '{string.Join(",", supported)}'. " +
+        $"The supported locations are '{string.Join(", ", ApiVersionGate.SupportedLocations)}'.");
+
+    public static ArmException SubscriptionNotFound(string subscriptionId) => new(404, "SubscriptionNotFound",
+        $"The subscription '{subscriptionId}' could not be found.");
+
+    public static ArmException ResourceGroupNotFound(string resourceGroup) => new(404, "ResourceGroupNotFound",
+        $"Resource group '{resourceGroup}' could not be found.");
+
+    /// <param name="typeAndName">e.g. <c>Microsoft.CognitiveServices/accounts/myAccount</c>.</param>
+    public static ArmException ResourceNotFound(string typeAndName, string resourceGroup) => new(404, "ResourceNotFound",
+        $"The Resource '{typeAndName}' under resource group '{resourceGroup}' was not found. " +
+        "For more details please go to https://aka.ms/ARMResourceNotFoundFix");
+
+    public static ArmException InvalidRequestContent(string detail) => new(400, "InvalidRequestContent",
+        $"The request content was invalid and could not be deserialized: '{detail}'.");
+
+    public static ArmException BadRequest(string code, string message) => new(400, code, message);
+
+    public static ArmException InvalidResourceType(string type, string providerNamespace, string? apiVersion) => new(400, "InvalidResourceType",
+        $"The resource type '{type}' could not be found in the namespace '{providerNamespace}' for api version '{apiVersion}'.");
+
+    public static ArmException NoRegisteredProviderFound(string type, string? apiVersion) => new(404, "NoRegisteredProviderFound",
+        $"No registered resource provider found for location 'global' and API version '{apiVersion}' for type '{type}'.");
+}

@@ -1,0 +1,125 @@
+using System.Text.Json.Nodes;
+
+namespace AoaiHardening.Emulator.Core;
+
+/// <summary>
+/// Everything the emulator knows, and the knobs tests turn: the same operations as the /_emulator control API.
+/// </summary>
+public sealed class EmulatorState
+{
+    private readonly EmulatorConfig baseConfig;
+    private volatile EmulatorConfig config;
+    private volatile Tenant tenant = Tenant.From(new Scenario());
+    private string lastScenarioJson = "{}";
+
+    internal EmulatorState(EmulatorConfig baseConfig)
+    {
+        this.baseConfig = baseConfig.Validated();
+        config = this.baseConfig;
+    }
+
+    /// <summary>Behaviour knobs, read on every request. Assign a <c>with</c> copy to change them.</summary>
+    public EmulatorConfig Config
+    {
+        get => config;
+        set => config = value.Validated();
+    }
+
+    public string TenantId => tenant.TenantId;
+
+    /// <summary>Every ARM request the emulator answered (control API calls excluded).</summary>
+    public RequestLog Requests { get; } = new();
+
+    public FaultInjector Faults { get; } = new();
+
+    /// <summary>Guards <see cref="Resources"/> and <see cref="Operations"/>, which change together.</summary>
+    internal Lock Gate { get; } = new();
+    internal ResourceStore Resources { get; } = new();
+    internal OperationStore Operations { get; } = new();
+    internal Tenant Tenant => tenant;
+
+    /// <summary>
+    /// Replaces all state with the scenario (JSON text): subscriptions, resource groups, resources; clears the request
+    /// log, faults and operations; config becomes the startup config overlaid with the scenario's "config".
+    /// </summary>
+    /// <exception cref="ScenarioException">The JSON is not a valid scenario; state is left unchanged.</exception>
+    public void LoadScenario(string json)
+    {
+        var scenario = Scenario.Parse(json);
+        var newConfig = scenario.Config?.ApplyTo(baseConfig) ?? baseConfig;
+        lock (Gate)
+        {
+            Resources.Clear();
+            foreach (var seed in scenario.Seeds)
+                Resources.Add(seed.Id, seed.SubscriptionId, seed.ResourceGroup, seed.Type, seed.Name, (JsonObject)seed.Body.DeepClone());
+            Operations.Clear();
+            tenant = Tenant.From(scenario);
+            config = newConfig;
+            lastScenarioJson = json;
+        }
+        Requests.Clear();
+        Faults.Clear();
+    }
+
+    /// <summary>Back to the last loaded scenario (or empty), as if it had just been loaded.</summary>
+    public void Reset() => LoadScenario(lastScenarioJson);
+
+    /// <summary>Builds an answer while holding <see cref="Gate"/> (reads and writes see one consistent state), then writes it.</summary>
+    internal Task ReplyAsync(HttpContext ctx, Func<ArmReply> build)
+    {
+        ArmReply reply;
+        lock (Gate)
+            reply = build();
+        return reply.WriteAsync(ctx);
+    }
+
+    /// <summary>Stored resources as GET renders them, optionally of one type (case-insensitive), in creation order.</summary>
+    public IReadOnlyList<JsonObject> GetResources(string? type = null)
+    {
+        lock (Gate)
+            return Resources.Query(type: type).Select(Resources.Render).ToList();
+    }
+
+    /// <summary>One stored resource as GET renders it, or null.</summary>
+    public JsonObject? GetResource(string id)
+    {
+        lock (Gate)
+            return Resources.Find(id) is { } r ? Resources.Render(r) : null;
+    }
+}
+
+/// <summary>Subscriptions and resource groups of the loaded scenario. Immutable: a new scenario swaps the whole object.</summary>
+internal sealed class Tenant
+{
+    private readonly Dictionary<string, ScenarioSubscription> subscriptions = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<(string, string), ScenarioResourceGroup> groups = new(CaseInsensitivePair.Instance);
+
+    private Tenant(string tenantId) => TenantId = tenantId;
+
+    public string TenantId { get; }
+    public IReadOnlyList<ScenarioSubscription> Subscriptions { get; private init; } = [];
+
+    public static Tenant From(Scenario scenario)
+    {
+        var tenant = new Tenant(scenario.TenantId) { Subscriptions = scenario.Subscriptions };
+        foreach (var sub in scenario.Subscriptions)
+        {
+            tenant.subscriptions[sub.SubscriptionId] = sub;
+            foreach (var rg in sub.ResourceGroups)
+                tenant.groups[(sub.SubscriptionId, rg.Name)] = rg;
+        }
+        return tenant;
+    }
+
+    public ScenarioSubscription? FindSubscription(string subscriptionId) => subscriptions.GetValueOrDefault(subscriptionId);
+
+    public ScenarioResourceGroup? FindResourceGroup(string subscriptionId, string name) => groups.GetValueOrDefault((subscriptionId, name));
+
+    private sealed class CaseInsensitivePair : IEqualityComparer<(string, string)>
+    {
+        public static readonly CaseInsensitivePair Instance = new();
+        private static readonly StringComparer Cmp = StringComparer.OrdinalIgnoreCase;
+        public bool Equals((string, string) x, (string, string) y) => Cmp.Equals(x.Item1, y.Item1) && Cmp.Equals(x.Item2, y.Item2);
+        public int GetHashCode((string, string) obj) => HashCode.Combine(Cmp.GetHashCode(obj.Item1), Cmp.GetHashCode(obj.Item2));
+    }
+}

@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+
+namespace AoaiHardening.Emulator.Core;
+
+/// <summary>
+/// One answered ARM request. Deliberately holds no secrets: whether an Authorization header was sent, never its value,
+/// and the request body only (access keys travel in response bodies, which are not recorded).
+/// </summary>
+/// <param name="Status">Null when the connection was reset instead of answered.</param>
+/// <param name="Body">The request body as parsed JSON; null when there was none or it was not JSON.</param>
+/// <param name="Fault">The kind of injected fault that shaped the answer, if any.</param>
+public sealed record LoggedRequest(
+    long Seq,
+    DateTimeOffset Time,
+    string Method,
+    string Path,
+    string Query,
+    string? ApiVersion,
+    int? Status,
+    string? UserAgent,
+    bool HasAuthorization,
+    string? CorrelationId,
+    JsonNode? Body,
+    string? Fault);
+
+/// <summary>Thread-safe, bounded (oldest entries drop first) log of ARM requests, in arrival order.</summary>
+public sealed class RequestLog
+{
+    private const int Capacity = 10_000;
+    private readonly Lock sync = new();
+    private readonly Queue<LoggedRequest> entries = new();
+    private long seq;
+
+    public IReadOnlyList<LoggedRequest> Snapshot()
+    {
+        lock (sync)
+            return entries.OrderBy(e => e.Seq).ToList();
+    }
+
+    public void Clear()
+    {
+        lock (sync)
+            entries.Clear();
+    }
+
+    /// <summary>Taken when the request arrives, so the order is arrival order even though entries are added on completion.</summary>
+    internal long NextSeq() => Interlocked.Increment(ref seq);
+
+    internal void Add(LoggedRequest entry)
+    {
+        lock (sync)
+        {
+            entries.Enqueue(entry);
+            if (entries.Count > Capacity)
+                entries.Dequeue();
+        }
+    }
+}
