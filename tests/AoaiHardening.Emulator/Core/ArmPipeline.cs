@@ -14,7 +14,6 @@ internal sealed class ArmPipeline(EmulatorState state)
     public const string ResourceGroupName = "resourceGroupName";
 
     private static readonly object FaultKey = new();
-    private readonly RateLimits rateLimits = new();
 
     /// <summary>
     /// Takes the lroFail/lroStuck fault, if any, for the operation this write request is about to start,
@@ -86,7 +85,7 @@ internal sealed class ArmPipeline(EmulatorState state)
             headers["x-ms-client-request-id"] = clientRequestId;
         headers.CacheControl = "no-cache";
         headers.Expires = "-1";
-        rateLimits.Report(ctx, ctx.GetRouteValue(SubscriptionId) as string);
+        state.RateLimits.Report(ctx, ctx.GetRouteValue(SubscriptionId) as string);
     }
 
     /// <summary>A route naming a subscription or resource group that the scenario lacks fails here, for every provider.</summary>

@@ -32,6 +32,8 @@ public sealed class EmulatorState
 
     public FaultInjector Faults { get; } = new();
 
+    internal RateLimits RateLimits { get; } = new();
+
     /// <summary>Guards <see cref="Resources"/> and <see cref="Operations"/>, which change together.</summary>
     internal Lock Gate { get; } = new();
     internal ResourceStore Resources { get; } = new();
@@ -40,7 +42,7 @@ public sealed class EmulatorState
 
     /// <summary>
     /// Replaces all state with the scenario (JSON text): subscriptions, resource groups, resources; clears the request
-    /// log, faults and operations; config becomes the startup config overlaid with the scenario's "config".
+    /// log, faults, operations and rate-limit counters; config becomes the startup config overlaid with the scenario's "config".
     /// </summary>
     /// <exception cref="ScenarioException">The JSON is not a valid scenario; state is left unchanged.</exception>
     public void LoadScenario(string json)
@@ -59,6 +61,7 @@ public sealed class EmulatorState
         }
         Requests.Clear();
         Faults.Clear();
+        RateLimits.Clear();
     }
 
     /// <summary>Back to the last loaded scenario (or empty), as if it had just been loaded.</summary>

@@ -9,6 +9,12 @@ internal sealed class RateLimits
     private readonly Lock sync = new();
     private readonly Dictionary<(string Scope, string Kind), Bucket> buckets = [];
 
+    public void Clear()
+    {
+        lock (sync)
+            buckets.Clear();
+    }
+
     /// <summary>Sets <c>x-ms-ratelimit-remaining-{subscription|tenant}-{reads|writes|deletes}</c> for this request.</summary>
     public void Report(HttpContext ctx, string? subscriptionId)
     {
