@@ -37,10 +37,14 @@ public sealed class RequestLog
             return entries.OrderBy(e => e.Seq).ToList();
     }
 
+    /// <summary>Empties the log; numbering starts again at 1.</summary>
     public void Clear()
     {
         lock (sync)
+        {
             entries.Clear();
+            Interlocked.Exchange(ref seq, 0);
+        }
     }
 
     /// <summary>Taken when the request arrives, so the order is arrival order even though entries are added on completion.</summary>
