@@ -12,17 +12,11 @@ using static AoaiHardening.Tests.Emulator.TestTenant;
 namespace AoaiHardening.Tests.Emulator;
 
 /// <summary>Microsoft.CognitiveServices/accounts: shape, writes, merge semantics, keys. LROs are settled at once here.</summary>
-public sealed class AccountTests : IClassFixture<EmulatorFixture>
+public sealed class AccountTests(EmulatorFixture emu) : EmulatorTest(emu, configure: Sync)
 {
-    private readonly EmulatorFixture emu;
+    private static EmulatorConfig Sync(EmulatorConfig config) => config with { LroStyle = LroStyle.Sync };
 
-    public AccountTests(EmulatorFixture emu)
-    {
-        this.emu = emu;
-        Reset();
-    }
-
-    private void Reset(string? scenario = null) => emu.Reset(scenario, c => c with { LroStyle = LroStyle.Sync });
+    private void Reset(string? scenario = null) => Emu.Reset(scenario, Sync);
 
     [Fact]
     public async Task Get_returns_every_field_of_the_official_GetAccount_example()
@@ -30,7 +24,7 @@ public sealed class AccountTests : IClassFixture<EmulatorFixture>
         var examples = typeof(AccountTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ArmExamplesDir").Value!;
         var example = JsonNode.Parse(File.ReadAllText(Path.Combine(examples, "Microsoft.CognitiveServices", "2025-06-01", "GetAccount.json")))!;
 
-        var account = await (await emu.Http.GetAsync(Api(AccountPath("acct-a"), "2025-06-01"))).JsonAsync();
+        var account = await (await Emu.Http.GetAsync(Api(AccountPath("acct-a"), "2025-06-01"))).JsonAsync();
 
         var missing = PathsOf(example["responses"]!["200"]!["body"]!).Except(PathsOf(account));
         Assert.Empty(missing);
@@ -50,7 +44,7 @@ public sealed class AccountTests : IClassFixture<EmulatorFixture>
         var properties = subdomain is null ? new JsonObject() : new JsonObject { ["customSubDomainName"] = subdomain };
         Reset(Scenario(Account("acct", kind, properties)));
 
-        var account = await (await emu.Http.GetAsync(Api(AccountPath("acct")))).JsonAsync();
+        var account = await (await Emu.Http.GetAsync(Api(AccountPath("acct")))).JsonAsync();
 
         Assert.Equal(endpoint, (string?)account["properties"]!["endpoint"]);
     }
@@ -59,12 +53,12 @@ public sealed class AccountTests : IClassFixture<EmulatorFixture>
     public async Task Put_creates_then_replaces_keeping_creation_facts()
     {
         var body = Account("new-acct");
-        var created = await emu.SendAsync(HttpMethod.Put, Api(AccountPath("new-acct")), body);
+        var created = await Emu.SendAsync(HttpMethod.Put, Api(AccountPath("new-acct")), body);
         var before = await created.JsonAsync();
         Assert.Equal(200, (int)created.StatusCode); // synchronous style; 201 vs 200 is covered by the LRO tests
 
         body["properties"]!["publicNetworkAccess"] = "Disabled";
-        var replaced = await emu.SendAsync(HttpMethod.Put, Api(AccountPath("new-acct")), body);
+        var replaced = await Emu.SendAsync(HttpMethod.Put, Api(AccountPath("new-acct")), body);
         var after = await replaced.JsonAsync();
 
         Assert.Equal(200, (int)replaced.StatusCode);
@@ -83,8 +77,8 @@ public sealed class AccountTests : IClassFixture<EmulatorFixture>
         var body = Account("bad");
         body.Remove(field);
 
-        await (await emu.SendAsync(HttpMethod.Put, Api(AccountPath("bad")), body)).AssertErrorAsync(400, code);
-        Assert.Null(emu.State.GetResource(AccountPath("bad")));
+        await (await Emu.SendAsync(HttpMethod.Put, Api(AccountPath("bad")), body)).AssertErrorAsync(400, code);
+        Assert.Null(Emu.State.GetResource(AccountPath("bad")));
     }
 
     [Fact]
@@ -92,10 +86,10 @@ public sealed class AccountTests : IClassFixture<EmulatorFixture>
     {
         var moved = Account("acct-a");
         moved["location"] = "westus";
-        await (await emu.SendAsync(HttpMethod.Put, Api(AccountPath("acct-a")), moved)).AssertErrorAsync(400, "InvalidResourceLocation");
+        await (await Emu.SendAsync(HttpMethod.Put, Api(AccountPath("acct-a")), moved)).AssertErrorAsync(400, "InvalidResourceLocation");
 
         var rekinded = Account("acct-a", "AIServices");
-        await (await emu.SendAsync(HttpMethod.Put, Api(AccountPath("acct-a")), rekinded)).AssertErrorAsync(400, "UpdateKindNotAllowed");
+        await (await Emu.SendAsync(HttpMethod.Put, Api(AccountPath("acct-a")), rekinded)).AssertErrorAsync(400, "UpdateKindNotAllowed");
     }
 
     [Fact]
@@ -115,16 +109,16 @@ public sealed class AccountTests : IClassFixture<EmulatorFixture>
             { "properties": { "networkAcls": { "defaultAction": "Deny", "ipRules": [] }, "restrictOutboundNetworkAccess": null,
                               "publicNetworkAccess": "Disabled" } }
             """);
-        var response = await emu.SendAsync(HttpMethod.Patch, Api(AccountPath("acct")), patch);
+        var response = await Emu.SendAsync(HttpMethod.Patch, Api(AccountPath("acct")), patch);
 
         Assert.Equal(200, (int)response.StatusCode);
-        var properties = (await (await emu.Http.GetAsync(Api(AccountPath("acct")))).JsonAsync())["properties"]!;
+        var properties = (await (await Emu.Http.GetAsync(Api(AccountPath("acct")))).JsonAsync())["properties"]!;
         Assert.Equal("Deny", (string?)properties["networkAcls"]!["defaultAction"]);
         Assert.Empty(properties["networkAcls"]!["ipRules"]!.AsArray());
         Assert.Null(properties["restrictOutboundNetworkAccess"]);
         Assert.Equal("Disabled", (string?)properties["publicNetworkAccess"]);
         Assert.True(JsonNode.DeepEquals(seeded["properties"]!["futureSetting"], properties["futureSetting"]));
-        Assert.True(JsonNode.DeepEquals(seeded["unknownTopLevel"], emu.State.GetResource(AccountPath("acct"))!["unknownTopLevel"]));
+        Assert.True(JsonNode.DeepEquals(seeded["unknownTopLevel"], Emu.State.GetResource(AccountPath("acct"))!["unknownTopLevel"]));
     }
 
     [Fact]
@@ -135,7 +129,7 @@ public sealed class AccountTests : IClassFixture<EmulatorFixture>
               "properties": { "provisioningState": "Failed", "endpoint": "https://evil.example/", "publicNetworkAccess": "Disabled" } }
             """);
 
-        var account = await (await emu.SendAsync(HttpMethod.Patch, Api(AccountPath("acct-a")), patch)).JsonAsync();
+        var account = await (await Emu.SendAsync(HttpMethod.Patch, Api(AccountPath("acct-a")), patch)).JsonAsync();
 
         Assert.Equal(AccountPath("acct-a"), (string?)account["id"]);
         Assert.Equal("acct-a", (string?)account["name"]);
@@ -149,33 +143,33 @@ public sealed class AccountTests : IClassFixture<EmulatorFixture>
     public async Task System_assigned_identity_gets_a_principal_that_survives_updates_and_goes_with_None()
     {
         var enable = JsonNode.Parse("""{ "identity": { "type": "SystemAssigned" } }""");
-        var enabled = await (await emu.SendAsync(HttpMethod.Patch, Api(AccountPath("acct-a")), enable)).JsonAsync();
+        var enabled = await (await Emu.SendAsync(HttpMethod.Patch, Api(AccountPath("acct-a")), enable)).JsonAsync();
         var principal = (string?)enabled["identity"]!["principalId"];
         Assert.True(System.Guid.TryParse(principal, out _));
         Assert.Equal(TenantId, (string?)enabled["identity"]!["tenantId"]);
 
-        var tagged = await (await emu.SendAsync(HttpMethod.Patch, Api(AccountPath("acct-a")), JsonNode.Parse("""{ "tags": { "a": "b" } }"""))).JsonAsync();
+        var tagged = await (await Emu.SendAsync(HttpMethod.Patch, Api(AccountPath("acct-a")), JsonNode.Parse("""{ "tags": { "a": "b" } }"""))).JsonAsync();
         Assert.Equal(principal, (string?)tagged["identity"]!["principalId"]);
 
-        var disabled = await (await emu.SendAsync(HttpMethod.Patch, Api(AccountPath("acct-a")), JsonNode.Parse("""{ "identity": { "type": "None" } }"""))).JsonAsync();
+        var disabled = await (await Emu.SendAsync(HttpMethod.Patch, Api(AccountPath("acct-a")), JsonNode.Parse("""{ "identity": { "type": "None" } }"""))).JsonAsync();
         Assert.Null(disabled["identity"]!["principalId"]);
     }
 
     [Fact]
     public async Task Patch_of_a_missing_account_is_404()
     {
-        await (await emu.SendAsync(HttpMethod.Patch, Api(AccountPath("ghost")), new JsonObject())).AssertErrorAsync(404, "ResourceNotFound");
+        await (await Emu.SendAsync(HttpMethod.Patch, Api(AccountPath("ghost")), new JsonObject())).AssertErrorAsync(404, "ResourceNotFound");
     }
 
     [Fact]
     public async Task ListKeys_is_stable_and_regenerateKey_renews_only_the_named_key()
     {
-        var first = await (await emu.Http.PostAsync(Api(AccountPath("acct-a") + "/listKeys"), null)).JsonAsync();
-        var again = await (await emu.Http.PostAsync(Api(AccountPath("acct-a") + "/listKeys"), null)).JsonAsync();
+        var first = await (await Emu.Http.PostAsync(Api(AccountPath("acct-a") + "/listKeys"), null)).JsonAsync();
+        var again = await (await Emu.Http.PostAsync(Api(AccountPath("acct-a") + "/listKeys"), null)).JsonAsync();
         Assert.Matches("^[0-9a-f]{32}$", (string?)first["key1"]);
         Assert.True(JsonNode.DeepEquals(first, again));
 
-        var regenerated = await (await emu.SendAsync(HttpMethod.Post, Api(AccountPath("acct-a") + "/regenerateKey"), JsonNode.Parse("""{"keyName":"key2"}"""))).JsonAsync();
+        var regenerated = await (await Emu.SendAsync(HttpMethod.Post, Api(AccountPath("acct-a") + "/regenerateKey"), JsonNode.Parse("""{"keyName":"key2"}"""))).JsonAsync();
 
         Assert.Equal((string?)first["key1"], (string?)regenerated["key1"]);
         Assert.NotEqual((string?)first["key2"], (string?)regenerated["key2"]);
@@ -184,9 +178,9 @@ public sealed class AccountTests : IClassFixture<EmulatorFixture>
     [Fact]
     public async Task RegenerateKey_needs_Key1_or_Key2()
     {
-        await (await emu.SendAsync(HttpMethod.Post, Api(AccountPath("acct-a") + "/regenerateKey"), JsonNode.Parse("""{"keyName":"Key3"}""")))
+        await (await Emu.SendAsync(HttpMethod.Post, Api(AccountPath("acct-a") + "/regenerateKey"), JsonNode.Parse("""{"keyName":"Key3"}""")))
             .AssertErrorAsync(400, "InvalidKeyName");
-        await (await emu.SendAsync(HttpMethod.Post, Api(AccountPath("acct-a") + "/regenerateKey"), (string?)null))
+        await (await Emu.SendAsync(HttpMethod.Post, Api(AccountPath("acct-a") + "/regenerateKey"), (string?)null))
             .AssertErrorAsync(400, "InvalidRequestContent");
     }
 
@@ -197,7 +191,7 @@ public sealed class AccountTests : IClassFixture<EmulatorFixture>
     {
         Reset(Scenario(Account("locked", properties: new JsonObject { ["disableLocalAuth"] = true })));
 
-        var message = await (await emu.SendAsync(HttpMethod.Post, Api(AccountPath("locked") + action), body)).AssertErrorAsync(400, "BadRequest");
+        var message = await (await Emu.SendAsync(HttpMethod.Post, Api(AccountPath("locked") + action), body)).AssertErrorAsync(400, "BadRequest");
 
         Assert.Equal("Failed to list key. disableLocalAuth is set to be true", message);
     }
@@ -205,23 +199,23 @@ public sealed class AccountTests : IClassFixture<EmulatorFixture>
     [Fact]
     public async Task Keys_never_reach_the_request_log()
     {
-        var keys = await (await emu.Http.PostAsync(Api(AccountPath("acct-a") + "/listKeys"), null)).JsonAsync();
-        await emu.SendAsync(HttpMethod.Post, Api(AccountPath("acct-a") + "/regenerateKey"), JsonNode.Parse("""{"keyName":"Key1"}"""));
+        var keys = await (await Emu.Http.PostAsync(Api(AccountPath("acct-a") + "/listKeys"), null)).JsonAsync();
+        await Emu.SendAsync(HttpMethod.Post, Api(AccountPath("acct-a") + "/regenerateKey"), JsonNode.Parse("""{"keyName":"Key1"}"""));
 
-        var log = System.Text.Json.JsonSerializer.Serialize(emu.State.Requests.Snapshot());
+        var log = System.Text.Json.JsonSerializer.Serialize(Emu.State.Requests.Snapshot());
 
         Assert.DoesNotContain((string)keys["key1"]!, log);
         Assert.DoesNotContain((string)keys["key2"]!, log);
-        Assert.DoesNotContain("key", emu.State.GetResource(AccountPath("acct-a"))!.ToJsonString().ToLowerInvariant().Replace("keyname", ""));
+        Assert.DoesNotContain("key", Emu.State.GetResource(AccountPath("acct-a"))!.ToJsonString().ToLowerInvariant().Replace("keyname", ""));
     }
 
     [Fact]
     public async Task Delete_removes_the_account_and_deleting_again_is_204()
     {
-        Assert.Equal(200, (int)(await emu.Http.DeleteAsync(Api(AccountPath("acct-a")))).StatusCode);
+        Assert.Equal(200, (int)(await Emu.Http.DeleteAsync(Api(AccountPath("acct-a")))).StatusCode);
 
-        await (await emu.Http.GetAsync(Api(AccountPath("acct-a")))).AssertErrorAsync(404, "ResourceNotFound");
-        Assert.Equal(204, (int)(await emu.Http.DeleteAsync(Api(AccountPath("acct-a")))).StatusCode);
+        await (await Emu.Http.GetAsync(Api(AccountPath("acct-a")))).AssertErrorAsync(404, "ResourceNotFound");
+        Assert.Equal(204, (int)(await Emu.Http.DeleteAsync(Api(AccountPath("acct-a")))).StatusCode);
     }
 
     /// <summary>Every property path in a JSON object ("properties.endpoint", …), recursing into objects except free-form tags.</summary>

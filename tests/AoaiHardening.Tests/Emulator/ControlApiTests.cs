@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using System.Net.Http;
 using System.Text.Json.Nodes;
@@ -9,17 +10,11 @@ using static AoaiHardening.Tests.Emulator.TestTenant;
 namespace AoaiHardening.Tests.Emulator;
 
 /// <summary>/_emulator over HTTP, as the Pester suites drive it.</summary>
-public sealed class ControlApiTests : IClassFixture<EmulatorFixture>
+public sealed class ControlApiTests(EmulatorFixture emu) : EmulatorTest(emu), IDisposable
 {
-    private readonly EmulatorFixture emu;
-    private readonly HttpClient control;
+    private readonly HttpClient control = new() { BaseAddress = emu.Emulator.BaseUri }; // no Authorization: the control API needs none
 
-    public ControlApiTests(EmulatorFixture emu)
-    {
-        this.emu = emu;
-        emu.Reset();
-        control = new HttpClient { BaseAddress = emu.Emulator.BaseUri }; // no Authorization: the control API needs none
-    }
+    public void Dispose() => control.Dispose();
 
     [Fact]
     public async Task Health_answers_without_auth()
@@ -32,16 +27,16 @@ public sealed class ControlApiTests : IClassFixture<EmulatorFixture>
     [Fact]
     public async Task Posting_a_scenario_replaces_all_state_and_clears_log_and_faults()
     {
-        await emu.Http.GetAsync(Api(AccountPath("acct-a")));
-        emu.State.Faults.Add(new FaultSpec { Path = "x", Kind = FaultKind.Reset });
+        await Emu.Http.GetAsync(Api(AccountPath("acct-a")));
+        Emu.State.Faults.Add(new FaultSpec { Path = "x", Kind = FaultKind.Reset });
 
         var response = await control.PostAsync("/_emulator/scenario", new StringContent(Scenario(Account("only-one"))));
 
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal(1, (int)(await response.JsonAsync())["resources"]!);
-        Assert.Empty(emu.State.Requests.Snapshot());
-        Assert.Empty(emu.State.Faults.Pending());
-        Assert.Equal(["only-one"], emu.State.GetResources().Select(r => (string)r["name"]!));
+        Assert.Empty(Emu.State.Requests.Snapshot());
+        Assert.Empty(Emu.State.Faults.Pending());
+        Assert.Equal(["only-one"], Emu.State.GetResources().Select(r => (string)r["name"]!));
     }
 
     [Fact]
@@ -50,24 +45,24 @@ public sealed class ControlApiTests : IClassFixture<EmulatorFixture>
         var response = await control.PostAsync("/_emulator/scenario", new StringContent("""{"subscriptions":[{"subscriptionId":"not-a-guid"}]}"""));
 
         await response.AssertErrorAsync(400, "InvalidControlRequest");
-        Assert.Equal(2, emu.State.GetResources().Count);
+        Assert.Equal(2, Emu.State.GetResources().Count);
     }
 
     [Fact]
     public async Task Reset_goes_back_to_the_loaded_scenario()
     {
-        await emu.Http.DeleteAsync(Api(AccountPath("acct-a")));
+        await Emu.Http.DeleteAsync(Api(AccountPath("acct-a")));
 
         await control.PostAsync("/_emulator/reset", null);
 
-        Assert.NotNull(emu.State.GetResource(AccountPath("acct-a")));
-        Assert.Empty(emu.State.Requests.Snapshot());
+        Assert.NotNull(Emu.State.GetResource(AccountPath("acct-a")));
+        Assert.Empty(Emu.State.Requests.Snapshot());
     }
 
     [Fact]
     public async Task Requests_are_listed_and_cleared()
     {
-        await emu.Http.GetAsync(Api(AccountPath("acct-a")));
+        await Emu.Http.GetAsync(Api(AccountPath("acct-a")));
 
         var log = await (await control.GetAsync("/_emulator/requests")).JsonAsync();
         var entry = log["value"]!.AsArray().Single()!;
@@ -78,7 +73,7 @@ public sealed class ControlApiTests : IClassFixture<EmulatorFixture>
         Assert.Null(entry["fault"]);
 
         Assert.Equal(204, (int)(await control.DeleteAsync("/_emulator/requests")).StatusCode);
-        Assert.Empty(emu.State.Requests.Snapshot());
+        Assert.Empty(Emu.State.Requests.Snapshot());
     }
 
     [Fact]
@@ -88,13 +83,13 @@ public sealed class ControlApiTests : IClassFixture<EmulatorFixture>
             new StringContent("""{"path":"acct-a","kind":"status","status":429,"code":"TooManyRequests","retryAfter":3,"count":2}"""));
         Assert.Equal(201, (int)added.StatusCode);
 
-        await (await emu.Http.GetAsync(Api(AccountPath("acct-a")))).AssertErrorAsync(429, "TooManyRequests");
+        await (await Emu.Http.GetAsync(Api(AccountPath("acct-a")))).AssertErrorAsync(429, "TooManyRequests");
         var listed = (await (await control.GetAsync("/_emulator/faults")).JsonAsync())["value"]!.AsArray().Single()!;
 
         Assert.Equal("status", (string?)listed["kind"]);
         Assert.Equal(1, (int)listed["remaining"]!);
         Assert.Equal(204, (int)(await control.DeleteAsync("/_emulator/faults")).StatusCode);
-        Assert.Empty(emu.State.Faults.Pending());
+        Assert.Empty(Emu.State.Faults.Pending());
     }
 
     [Fact]
@@ -102,7 +97,7 @@ public sealed class ControlApiTests : IClassFixture<EmulatorFixture>
     {
         await control.PostAsync("/_emulator/faults", new StringContent("""{"path":"acct-a","kind":"lroFail","code":"Boom"}"""));
 
-        Assert.Equal(FaultKind.LroFail, Assert.Single(emu.State.Faults.Pending()).Spec.Kind);
+        Assert.Equal(FaultKind.LroFail, Assert.Single(Emu.State.Faults.Pending()).Spec.Kind);
     }
 
     [Fact]
@@ -120,7 +115,7 @@ public sealed class ControlApiTests : IClassFixture<EmulatorFixture>
         Assert.Equal(3, (int)config["pageSize"]!);
         Assert.Equal("location", (string?)config["lroStyle"]);
         Assert.Equal(0, (int)config["retryAfterSeconds"]!); // untouched
-        Assert.Equal(LroStyle.Location, emu.State.Config.LroStyle);
+        Assert.Equal(LroStyle.Location, Emu.State.Config.LroStyle);
         await (await control.PostAsync("/_emulator/config", new StringContent("""{"pagesize2":3}"""))).AssertErrorAsync(400, "InvalidControlRequest");
         await (await control.PostAsync("/_emulator/config", new StringContent("""{"pageSize":0}"""))).AssertErrorAsync(400, "InvalidControlRequest");
     }

@@ -135,3 +135,18 @@ public static class ResponseExtensions
         response.Headers.TryGetValues(name, out var values) ? values.Single()
         : response.Content.Headers.TryGetValues(name, out var contentValues) ? contentValues.Single() : null;
 }
+
+/// <summary>
+/// Base of the emulator test classes: one emulator per class (xunit class fixture), and fresh state before every
+/// test, so no test sees another's resources, log entries, faults or config.
+/// </summary>
+public abstract class EmulatorTest : IClassFixture<EmulatorFixture>
+{
+    protected EmulatorTest(EmulatorFixture emu, string? scenarioJson = null, Func<EmulatorConfig, EmulatorConfig>? configure = null)
+    {
+        Emu = emu;
+        emu.Reset(scenarioJson, configure);
+    }
+
+    protected EmulatorFixture Emu { get; }
+}

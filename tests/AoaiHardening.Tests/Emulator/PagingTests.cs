@@ -7,16 +7,10 @@ using static AoaiHardening.Tests.Emulator.TestTenant;
 
 namespace AoaiHardening.Tests.Emulator;
 
-public sealed class PagingTests : IClassFixture<EmulatorFixture>
+public sealed class PagingTests(EmulatorFixture emu)
+    : EmulatorTest(emu, Scenario(Names.Select(n => Account(n)).ToArray()), c => c with { PageSize = 2 })
 {
     private static readonly string[] Names = ["acct-0", "acct-1", "acct-2", "acct-3", "acct-4"];
-    private readonly EmulatorFixture emu;
-
-    public PagingTests(EmulatorFixture emu)
-    {
-        this.emu = emu;
-        emu.Reset(Scenario(Names.Select(n => Account(n)).ToArray()), c => c with { PageSize = 2 });
-    }
 
     [Theory]
     [InlineData(false)]
@@ -24,19 +18,19 @@ public sealed class PagingTests : IClassFixture<EmulatorFixture>
     public async Task Lists_come_in_pages_linked_by_absolute_nextLinks(bool bySubscription)
     {
         var path = bySubscription ? $"/subscriptions/{Subscription}/providers/Microsoft.CognitiveServices/accounts" : AccountsPath();
-        var next = new Uri(emu.Emulator.BaseUri, Api(path));
+        var next = new Uri(Emu.Emulator.BaseUri, Api(path));
         var pages = new List<string[]>();
 
         while (next is not null)
         {
-            var page = await (await emu.Http.GetAsync(next)).JsonAsync();
+            var page = await (await Emu.Http.GetAsync(next)).JsonAsync();
             pages.Add(page["value"]!.AsArray().Select(a => (string)a!["name"]!).ToArray());
             var link = (string?)page["nextLink"];
             next = link is null ? null : new Uri(link);
             if (next is not null)
             {
                 Assert.Equal(Uri.UriSchemeHttps, next.Scheme);
-                Assert.Equal(emu.Emulator.BaseUri.Authority, next.Authority);
+                Assert.Equal(Emu.Emulator.BaseUri.Authority, next.Authority);
                 Assert.Contains($"api-version={CsVersion}", next.Query);
                 Assert.Contains("$skipToken=", next.Query);
             }
@@ -44,16 +38,16 @@ public sealed class PagingTests : IClassFixture<EmulatorFixture>
 
         Assert.Equal([2, 2, 1], pages.Select(p => p.Length));
         Assert.Equal(Names, pages.SelectMany(p => p));
-        Assert.Equal(3, emu.State.Requests.Snapshot().Count);
+        Assert.Equal(3, Emu.State.Requests.Snapshot().Count);
     }
 
     [Fact]
     public async Task Resource_groups_are_paged_too()
     {
-        emu.State.Config = emu.State.Config with { PageSize = 1 };
+        Emu.State.Config = Emu.State.Config with { PageSize = 1 };
 
-        var first = await (await emu.Http.GetAsync(Api($"/subscriptions/{Subscription}/resourcegroups", "2025-04-01"))).JsonAsync();
-        var second = await (await emu.Http.GetAsync((string)first["nextLink"]!)).JsonAsync();
+        var first = await (await Emu.Http.GetAsync(Api($"/subscriptions/{Subscription}/resourcegroups", "2025-04-01"))).JsonAsync();
+        var second = await (await Emu.Http.GetAsync((string)first["nextLink"]!)).JsonAsync();
 
         Assert.Equal(Group, (string?)first["value"]![0]!["name"]);
         Assert.Equal(OtherGroup, (string?)second["value"]![0]!["name"]);
@@ -63,6 +57,6 @@ public sealed class PagingTests : IClassFixture<EmulatorFixture>
     [Fact]
     public async Task A_garbled_skip_token_is_400()
     {
-        await (await emu.Http.GetAsync(Api(AccountsPath()) + "&$skipToken=zzz")).AssertErrorAsync(400, "InvalidSkipToken");
+        await (await Emu.Http.GetAsync(Api(AccountsPath()) + "&$skipToken=zzz")).AssertErrorAsync(400, "InvalidSkipToken");
     }
 }

@@ -10,16 +10,8 @@ using static AoaiHardening.Tests.Emulator.TestTenant;
 
 namespace AoaiHardening.Tests.Emulator;
 
-public sealed class RequestLogTests : IClassFixture<EmulatorFixture>
+public sealed class RequestLogTests(EmulatorFixture emu) : EmulatorTest(emu)
 {
-    private readonly EmulatorFixture emu;
-
-    public RequestLogTests(EmulatorFixture emu)
-    {
-        this.emu = emu;
-        emu.Reset();
-    }
-
     [Fact]
     public async Task Each_ARM_request_is_recorded_with_what_tests_assert_on()
     {
@@ -31,9 +23,9 @@ public sealed class RequestLogTests : IClassFixture<EmulatorFixture>
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("AoaiHardening", "9.9.9"));
         var before = DateTimeOffset.UtcNow;
 
-        await emu.Http.SendAsync(request);
+        await Emu.Http.SendAsync(request);
 
-        var entry = Assert.Single(emu.State.Requests.Snapshot());
+        var entry = Assert.Single(Emu.State.Requests.Snapshot());
         Assert.Equal(1, entry.Seq);
         Assert.InRange(entry.Time, before.AddSeconds(-1), DateTimeOffset.UtcNow);
         Assert.Equal("PATCH", entry.Method);
@@ -51,13 +43,13 @@ public sealed class RequestLogTests : IClassFixture<EmulatorFixture>
     [Fact]
     public async Task Polls_key_listings_and_failures_are_recorded_in_order_but_control_calls_are_not()
     {
-        var patch = await emu.SendAsync(HttpMethod.Patch, Api(AccountPath("acct-a")), JsonNode.Parse("{}"));
-        await emu.Http.GetAsync(patch.Header("Azure-AsyncOperation"));
-        await emu.Http.PostAsync(Api(AccountPath("acct-a") + "/listKeys"), null);
-        await emu.Http.GetAsync(AccountPath("acct-a")); // no api-version: 400
-        await emu.Http.GetAsync("/_emulator/health");
+        var patch = await Emu.SendAsync(HttpMethod.Patch, Api(AccountPath("acct-a")), JsonNode.Parse("{}"));
+        await Emu.Http.GetAsync(patch.Header("Azure-AsyncOperation"));
+        await Emu.Http.PostAsync(Api(AccountPath("acct-a") + "/listKeys"), null);
+        await Emu.Http.GetAsync(AccountPath("acct-a")); // no api-version: 400
+        await Emu.Http.GetAsync("/_emulator/health");
 
-        var log = emu.State.Requests.Snapshot();
+        var log = Emu.State.Requests.Snapshot();
 
         Assert.Equal(["PATCH", "GET", "POST", "GET"], log.Select(e => e.Method));
         Assert.Equal([202, 200, 200, 400], log.Select(e => e.Status));
@@ -72,18 +64,18 @@ public sealed class RequestLogTests : IClassFixture<EmulatorFixture>
         var request = new HttpRequestMessage(HttpMethod.Get, Api(AccountPath("acct-a")));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "super-secret-token-value");
 
-        await emu.Http.SendAsync(request);
+        await Emu.Http.SendAsync(request);
 
-        Assert.DoesNotContain("super-secret-token-value", JsonSerializer.Serialize(emu.State.Requests.Snapshot()));
+        Assert.DoesNotContain("super-secret-token-value", JsonSerializer.Serialize(Emu.State.Requests.Snapshot()));
     }
 
     [Fact]
     public async Task Clearing_empties_the_log()
     {
-        await emu.Http.GetAsync(Api(AccountPath("acct-a")));
+        await Emu.Http.GetAsync(Api(AccountPath("acct-a")));
 
-        emu.State.Requests.Clear();
+        Emu.State.Requests.Clear();
 
-        Assert.Empty(emu.State.Requests.Snapshot());
+        Assert.Empty(Emu.State.Requests.Snapshot());
     }
 }

@@ -9,12 +9,9 @@ using static AoaiHardening.Tests.Emulator.TestTenant;
 
 namespace AoaiHardening.Tests.Emulator;
 
-public sealed class ScenarioTests : IClassFixture<EmulatorFixture>
+public sealed class ScenarioTests(EmulatorFixture emu) : EmulatorTest(emu)
 {
     private const string DemoSubscription = "00000000-0000-0000-0000-00000000c0de";
-    private readonly EmulatorFixture emu;
-
-    public ScenarioTests(EmulatorFixture emu) => this.emu = emu;
 
     /// <summary>tests/Scenarios/demo-tenant.json, found from the test binaries up to the repository.</summary>
     public static string DemoTenantJson()
@@ -31,10 +28,10 @@ public sealed class ScenarioTests : IClassFixture<EmulatorFixture>
     [Fact]
     public async Task Demo_tenant_serves_its_insecure_sample_accounts()
     {
-        emu.Reset(DemoTenantJson());
+        Emu.Reset(DemoTenantJson());
 
-        var subscription = await (await emu.Http.GetAsync($"/subscriptions/{DemoSubscription}?api-version=2022-12-01")).JsonAsync();
-        var accounts = (await (await emu.Http.GetAsync(Api($"/subscriptions/{DemoSubscription}/providers/Microsoft.CognitiveServices/accounts"))).JsonAsync())["value"]!
+        var subscription = await (await Emu.Http.GetAsync($"/subscriptions/{DemoSubscription}?api-version=2022-12-01")).JsonAsync();
+        var accounts = (await (await Emu.Http.GetAsync(Api($"/subscriptions/{DemoSubscription}/providers/Microsoft.CognitiveServices/accounts"))).JsonAsync())["value"]!
             .AsArray().ToDictionary(a => (string)a!["name"]!, a => a!);
 
         Assert.Equal("Contoso Production", (string?)subscription["displayName"]);
@@ -56,11 +53,11 @@ public sealed class ScenarioTests : IClassFixture<EmulatorFixture>
         var scenario = JsonNode.Parse(Scenario())!;
         scenario["config"] = new JsonObject { ["pageSize"] = 1, ["lroStyle"] = "sync" };
 
-        emu.State.LoadScenario(scenario.ToJsonString());
+        Emu.State.LoadScenario(scenario.ToJsonString());
 
-        Assert.Equal(1, emu.State.Config.PageSize);
-        Assert.Equal(LroStyle.Sync, emu.State.Config.LroStyle);
-        var page = await (await emu.Http.GetAsync(Api(AccountsPath()))).JsonAsync();
+        Assert.Equal(1, Emu.State.Config.PageSize);
+        Assert.Equal(LroStyle.Sync, Emu.State.Config.LroStyle);
+        var page = await (await Emu.Http.GetAsync(Api(AccountsPath()))).JsonAsync();
         Assert.Single(page["value"]!.AsArray());
     }
 
@@ -73,17 +70,17 @@ public sealed class ScenarioTests : IClassFixture<EmulatorFixture>
             ["properties"] = new JsonObject { ["enableRbacAuthorization"] = true, ["someFutureField"] = new JsonArray("a") },
         };
         var deployment = new JsonObject { ["type"] = "Microsoft.CognitiveServices/accounts/deployments", ["name"] = "acct-a/gpt-4o", ["properties"] = new JsonObject() };
-        emu.Reset(Scenario(Account("acct-a"), vault, deployment));
+        Emu.Reset(Scenario(Account("acct-a"), vault, deployment));
         var vaultPath = $"{GroupPath()}/providers/Microsoft.KeyVault/vaults/kv-test";
 
-        var stored = await (await emu.Http.GetAsync($"{vaultPath}?api-version=2026-02-01")).JsonAsync();
-        var child = await (await emu.Http.GetAsync(Api(AccountPath("acct-a") + "/deployments/gpt-4o"))).JsonAsync();
+        var stored = await (await Emu.Http.GetAsync($"{vaultPath}?api-version=2026-02-01")).JsonAsync();
+        var child = await (await Emu.Http.GetAsync(Api(AccountPath("acct-a") + "/deployments/gpt-4o"))).JsonAsync();
 
         Assert.Equal(vaultPath, (string?)stored["id"]);
         Assert.Equal("Microsoft.KeyVault/vaults", (string?)stored["type"]);
         Assert.True(JsonNode.DeepEquals(vault["properties"], stored["properties"]));
         Assert.Equal("acct-a/gpt-4o", (string?)child["name"]);
-        await (await emu.Http.GetAsync($"{GroupPath()}/providers/Microsoft.KeyVault/vaults/kv-other?api-version=2026-02-01")).AssertErrorAsync(404, "ResourceNotFound");
+        await (await Emu.Http.GetAsync($"{GroupPath()}/providers/Microsoft.KeyVault/vaults/kv-other?api-version=2026-02-01")).AssertErrorAsync(404, "ResourceNotFound");
     }
 
     [Fact]
@@ -92,9 +89,9 @@ public sealed class ScenarioTests : IClassFixture<EmulatorFixture>
         var account = Account("acct-x");
         account["id"] = $"{GroupPath()}/providers/Microsoft.CognitiveServices/accounts/acct-x";
 
-        emu.Reset(Scenario(account));
+        Emu.Reset(Scenario(account));
 
-        Assert.NotNull(emu.State.GetResource(AccountPath("ACCT-X")));
+        Assert.NotNull(Emu.State.GetResource(AccountPath("ACCT-X")));
     }
 
     [Theory]
@@ -105,11 +102,9 @@ public sealed class ScenarioTests : IClassFixture<EmulatorFixture>
     [InlineData("""[1,2]""", "not valid")]
     public void Invalid_scenarios_are_refused_and_leave_state_unchanged(string json, string messagePart)
     {
-        emu.Reset();
-
-        var error = Assert.Throws<ScenarioException>(() => emu.State.LoadScenario(json));
+        var error = Assert.Throws<ScenarioException>(() => Emu.State.LoadScenario(json));
 
         Assert.Contains(messagePart, error.Message);
-        Assert.Equal(2, emu.State.GetResources().Count);
+        Assert.Equal(2, Emu.State.GetResources().Count);
     }
 }
