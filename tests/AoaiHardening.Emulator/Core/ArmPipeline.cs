@@ -60,6 +60,12 @@ internal sealed class ArmPipeline(EmulatorState state)
         {
             await error.ToReply().WriteAsync(ctx);
         }
+        catch (Exception bug) when (bug is not OperationCanceledException && !ctx.Response.HasStarted)
+        {
+            // An emulator bug: answer (and log) a 500 as ARM would, rather than a bare reset the test cannot explain.
+            ctx.RequestServices.GetRequiredService<ILogger<ArmPipeline>>().LogError(bug, "Emulator failure on {Method} {Path}", request.Method, request.Path);
+            await HttpJson.WriteAsync(ctx, 500, ArmErrors.Envelope("InternalServerError", $"Emulator failure: {bug.Message}"));
+        }
         finally
         {
             state.Requests.Add(new LoggedRequest(

@@ -12,7 +12,7 @@ internal sealed class GenericProvider(EmulatorState state)
     {
         // Lower precedence than every literal provider route, so a provider's own routes always win.
         routes.MapGet($"/subscriptions/{{{ArmPipeline.SubscriptionId}}}/resourcegroups/{{{ArmPipeline.ResourceGroupName}}}/providers/{{**resourcePath}}", Get);
-        routes.MapFallback(UnknownRoute);
+        routes.MapFallback("{**path}", UnknownRoute); // not the default {*path:nonfile}: ARM paths end in dotted names
     }
 
     private Task Get(HttpContext ctx) => state.ReplyAsync(ctx, () =>

@@ -118,6 +118,8 @@ public sealed class FrontDoorTests(EmulatorFixture emu) : EmulatorTest(emu)
     {
         await (await Emu.Http.GetAsync(Api(AccountPath("acct-a") + "/noSuchChild"))).AssertErrorAsync(400, "InvalidResourceType");
         await (await Emu.Http.GetAsync(Api($"{GroupPath()}/providers/Microsoft.Nothing/things/x"))).AssertErrorAsync(404, "NoRegisteredProviderFound");
+        await (await Emu.Http.GetAsync(Api($"{GroupPath()}/providers/Microsoft.Nothing"))).AssertErrorAsync(404, "NoRegisteredProviderFound");
+        await (await Emu.Http.PostAsync(Api(AccountPath("acct-a")), null)).AssertErrorAsync(400, "InvalidResourceType");
     }
 
     [Fact]
