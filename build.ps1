@@ -19,8 +19,8 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    # Pester only: run the test files whose name matches (e.g. 'LocalAuth').
-    [string] $PesterFilter = '*'
+    # Pester only: run the test files whose name contains this text (e.g. 'LocalAuth').
+    [string] $PesterFilter = ''
 )
 
 Set-StrictMode -Version Latest
@@ -120,8 +120,11 @@ function Invoke-Test {
     Write-Host 'Pester: the built module against the emulator' -ForegroundColor Cyan
     $pesterPath = Get-PesterModulePath
     $summaryFile = Join-Path $ResultsDir 'pester-summary.json'
-    & dotnet $PwshDll -NoLogo -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') `
-        -PesterPath $pesterPath -TestPath (Join-Path $Root 'tests/Pester') -Filter $PesterFilter -ResultDirectory $ResultsDir
+    # Arguments in an array: a bare '*' would be expanded by PowerShell's native-command globbing on Unix.
+    $pesterArgs = @($PwshDll, '-NoLogo', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/Invoke-PesterSuite.ps1'),
+        '-PesterPath', $pesterPath, '-TestPath', (Join-Path $Root 'tests/Pester'), '-ResultDirectory', $ResultsDir)
+    if ($PesterFilter) { $pesterArgs += @('-Filter', $PesterFilter) }
+    & dotnet @pesterArgs
     $pester = if (Test-Path $summaryFile) { Get-Content $summaryFile -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped"
 

@@ -9,7 +9,7 @@ param(
     [Parameter(Mandatory)][string] $PesterPath,
     [Parameter(Mandatory)][string] $TestPath,
     [Parameter(Mandatory)][string] $ResultDirectory,
-    [string] $Filter = '*'
+    [string] $Filter = ''
 )
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'

@@ -1,4 +1,9 @@
 # The module's contract with PowerShell: explicit exports, help for every cmdlet, OutputType, ShouldProcess on writes.
+BeforeDiscovery {
+    # Test cases are generated at discovery time, before BeforeAll runs: read the built manifest directly.
+    $CmdletCases = @((Import-PowerShellDataFile $env:AOAI_MODULE_MANIFEST).CmdletsToExport | ForEach-Object { @{ Name = $_ } })
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $manifestPath = Get-TestModuleManifest
@@ -26,25 +31,23 @@ Describe 'AoaiHardening module' {
         foreach ($c in $script:Commands) { $approved | Should -Contain $c.Verb -Because "$($c.Name) must use an approved verb" }
     }
 
-    It '<Name> has help: synopsis, description, every parameter and an example' -ForEach @(
-        (Import-PowerShellDataFile (Get-TestModuleManifest)).CmdletsToExport | ForEach-Object { @{ Name = $_ } }
-    ) {
+    It '<Name> has help: synopsis, description, every parameter and an example' -ForEach $CmdletCases {
         $help = Get-Help $Name -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         $help.Synopsis.Trim() | Should -Not -BeLike "$Name *" -Because 'a synopsis equal to the syntax means no help was found'
         ($help.description | Out-String).Trim() | Should -Not -BeNullOrEmpty
         @($help.examples.example).Count | Should -BeGreaterOrEqual 1
         $documented = @{}
-        foreach ($p in @($help.parameters.parameter)) { $documented[$p.name] = ($p.description | Out-String).Trim() }
+        # A cmdlet with no parameters of its own has no 'parameter' entries at all.
+        $helpParameters = if ($help.parameters -and $help.parameters.PSObject.Properties['parameter']) { @($help.parameters.parameter) } else { @() }
+        foreach ($p in $helpParameters) { $documented[$p.name] = ($p.description | Out-String).Trim() }
         foreach ($p in (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin $script:Common }) {
             $documented.Keys | Should -Contain $p -Because "$Name -$p must be documented"
             $documented[$p] | Should -Not -BeNullOrEmpty -Because "$Name -$p needs a description"
         }
     }
 
-    It '<Name> declares an OutputType' -ForEach @(
-        (Import-PowerShellDataFile (Get-TestModuleManifest)).CmdletsToExport | ForEach-Object { @{ Name = $_ } }
-    ) {
+    It '<Name> declares an OutputType' -ForEach $CmdletCases {
         $attrs = (Get-Command $Name).ImplementingType.GetCustomAttributes([System.Management.Automation.OutputTypeAttribute], $true)
         @($attrs).Count | Should -BeGreaterOrEqual 1
     }
