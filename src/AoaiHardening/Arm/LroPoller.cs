@@ -120,6 +120,9 @@ namespace AoaiHardening.Arm
                     0, "OperationTimedOut", null, last.Header("x-ms-request-id"), null, _method.ToString(), _originalUri.AbsolutePath);
             }
             var delay = last.RetryAfter ?? settings.DefaultPollInterval;
+            // "Retry-After: 0" must not become a hot loop: back off from 50 ms up to the default interval.
+            if (delay <= TimeSpan.Zero)
+                delay = TimeSpan.FromMilliseconds(Math.Min(50 * Math.Pow(2, Math.Min(_polls, 10)), settings.DefaultPollInterval.TotalMilliseconds));
             if (delay > settings.MaxPollInterval) delay = settings.MaxPollInterval;
             var remaining = settings.LroTimeout - _elapsed.Elapsed;
             if (delay > remaining) delay = remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
