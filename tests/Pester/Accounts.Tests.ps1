@@ -5,7 +5,7 @@ BeforeAll {
     $script:Emu = Start-TestEmulator
     $script:Sub = Get-ScenarioSubscriptionId
     $script:Token = ConvertTo-SecureString 'emulator-test-token' -AsPlainText -Force
-    $script:ProdId = "/subscriptions/$script:Sub/resourceGroups/rg-ai-prod/providers/Microsoft.CognitiveServices/accounts/contoso-openai-prod"
+    $script:ProdId = Get-ScenarioAccountId -ResourceGroupName rg-ai-prod -Name contoso-openai-prod
 }
 AfterAll { Stop-TestEmulator }
 

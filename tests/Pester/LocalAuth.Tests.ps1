@@ -5,7 +5,7 @@ BeforeAll {
     Import-Module (Get-TestModuleManifest) -Force
     $script:Emu = Start-TestEmulator
     $script:Sub = Get-ScenarioSubscriptionId
-    $script:ProdId = "/subscriptions/$script:Sub/resourceGroups/rg-ai-prod/providers/Microsoft.CognitiveServices/accounts/contoso-openai-prod"
+    $script:ProdId = Get-ScenarioAccountId -ResourceGroupName rg-ai-prod -Name contoso-openai-prod
 
     function Get-StoredAccount([string] $Name) {
         Get-EmulatorResource -Type 'Microsoft.CognitiveServices/accounts' | Where-Object name -eq $Name

@@ -4,7 +4,7 @@ BeforeAll {
     Import-Module (Get-TestModuleManifest) -Force
     $script:Emu = Start-TestEmulator
     $script:Sub = Get-ScenarioSubscriptionId
-    $script:ProdId = "/subscriptions/$script:Sub/resourceGroups/rg-ai-prod/providers/Microsoft.CognitiveServices/accounts/contoso-openai-prod"
+    $script:ProdId = Get-ScenarioAccountId -ResourceGroupName rg-ai-prod -Name contoso-openai-prod
 }
 AfterAll { Stop-TestEmulator }
 

@@ -94,6 +94,11 @@ function Get-ScenarioSubscriptionId([string] $Scenario = $script:Emulator.Scenar
     (Get-Content (Get-ScenarioPath $Scenario) -Raw | ConvertFrom-Json).subscriptions[0].subscriptionId
 }
 
+function Get-ScenarioAccountId {
+    param([Parameter(Mandatory)][string] $ResourceGroupName, [Parameter(Mandatory)][string] $Name, [string] $SubscriptionId = (Get-ScenarioSubscriptionId))
+    "/subscriptions/$SubscriptionId/resourceGroups/$ResourceGroupName/providers/Microsoft.CognitiveServices/accounts/$Name"
+}
+
 function Connect-TestEmulator {
     param([string] $SubscriptionId = (Get-ScenarioSubscriptionId), [int] $MaxRetryCount = 3)
     # A fake bearer token: the emulator checks that one is sent, as ARM does, but cannot validate it.
