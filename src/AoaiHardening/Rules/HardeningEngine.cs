@@ -1,0 +1,163 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Text.RegularExpressions;
+using AoaiHardening.Arm;
+using AoaiHardening.Model;
+using AoaiHardening.Rules.Input;
+
+namespace AoaiHardening.Rules
+{
+    /// <summary>What to evaluate: the baseline, rule filters, kinds and waivers (Test-/Assert-AoaiHardening parameters).</summary>
+    internal sealed class EngineOptions
+    {
+        public Baseline Baseline { get; set; } = Baseline.Default;
+        public string[]? Rules { get; set; }
+        public string[]? ExcludeRules { get; set; }
+        public AoaiSeverity? MinimumSeverity { get; set; }
+        public bool IncludeAllKinds { get; set; }
+        public IReadOnlyList<Waiver> Waivers { get; set; } = Array.Empty<Waiver>();
+        public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>
+    /// Evaluates the selected rules on one account at a time and turns outcomes into findings (severity from the
+    /// baseline, remediation command line, waivers). The same code serves live and offline input, so both agree.
+    /// </summary>
+    internal sealed class HardeningEngine
+    {
+        private static readonly string[] InScopeKinds = { "OpenAI", "AIServices" };
+        private static readonly Regex Scope = new Regex(@"^/subscriptions/(?<sub>[^/]+)/resourceGroups/(?<rg>[^/]+)/", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        private static readonly HashSet<string> ModuleCommands = new HashSet<string>(
+            typeof(HardeningEngine).Assembly.GetTypes()
+                .Select(t => t.GetCustomAttributes(typeof(CmdletAttribute), false).OfType<CmdletAttribute>().FirstOrDefault())
+                .Where(a => a != null)
+                .Select(a => $"{a!.VerbName}-{a.NounName}"),
+            StringComparer.OrdinalIgnoreCase);
+
+        private readonly EngineOptions _options;
+        private readonly HashSet<Waiver> _expiredWaiversSeen = new HashSet<Waiver>();
+
+        public HardeningEngine(EngineOptions options)
+        {
+            _options = options;
+            Selected = Select(options).ToList();
+        }
+
+        /// <summary>The rules that run, in catalog order.</summary>
+        public IReadOnlyList<Rule> Selected { get; }
+
+        /// <summary>Expired waivers that matched a failure (each reported once by the cmdlet).</summary>
+        public IEnumerable<Waiver> ExpiredWaiversSeen => _expiredWaiversSeen;
+
+        /// <summary>True when the module has this cmdlet (fixes of later capabilities are named before they exist).</summary>
+        public static bool HasCommand(string? name) => name != null && ModuleCommands.Contains(name);
+
+        private static IEnumerable<Rule> Select(EngineOptions o)
+        {
+            var named = (o.Rules ?? Array.Empty<string>()).Select(p => WildcardPattern.Get(p, WildcardOptions.IgnoreCase)).ToList();
+            var excluded = (o.ExcludeRules ?? Array.Empty<string>()).Select(p => WildcardPattern.Get(p, WildcardOptions.IgnoreCase)).ToList();
+            foreach (var rule in RuleCatalog.All)
+            {
+                // -Rule picks from the whole catalog (asking for a Strict rule under Default runs it); otherwise the baseline decides.
+                var chosen = named.Count > 0 ? named.Any(p => p.IsMatch(rule.Id)) : o.Baseline.Includes(rule);
+                if (!chosen || excluded.Any(p => p.IsMatch(rule.Id))) continue;
+                if (o.MinimumSeverity.HasValue && o.Baseline.SeverityOf(rule) < o.MinimumSeverity.Value) continue;
+                // Rules whose data lands with a later capability run only when named exactly (they report NotEvaluated).
+                if (rule.Evaluate == null && !(o.Rules ?? Array.Empty<string>()).Any(p => string.Equals(p, rule.Id, StringComparison.OrdinalIgnoreCase))) continue;
+                yield return rule;
+            }
+        }
+
+        /// <summary>The findings of every selected rule on one account; an empty sequence when the account's kind is out of scope.</summary>
+        public IEnumerable<AoaiFinding> Evaluate(AccountInput input, ISet<string> typesInInput)
+        {
+            var context = new RuleContext(input.Account, input.Related, typesInInput);
+            var kindNode = input.Account.Json["kind"];
+            var kind = Json.Str(kindNode);
+            var kindInScope = AccountFacts.IsExpression(kindNode) || InScopeKinds.Any(k => string.Equals(k, kind, StringComparison.OrdinalIgnoreCase));
+            foreach (var rule in Selected)
+            {
+                if (!kindInScope && !(_options.IncludeAllKinds && rule.Info.AppliesToAllKinds)) continue;
+                foreach (var outcome in Run(rule, context))
+                    yield return ToFinding(rule, outcome, input.Account, kind);
+            }
+        }
+
+        private static IEnumerable<RuleOutcome> Run(Rule rule, RuleContext context)
+        {
+            if (rule.Evaluate == null)
+                return new[] { RuleOutcome.NotEvaluated($"{rule.Id} needs {string.Join(" and ", rule.Info.Requires)}, which this version does not read yet.") };
+            try
+            {
+                // Materialise here so that a NotEvaluated or a bug inside the rule is caught for this rule only.
+                return rule.Evaluate(context).ToList();
+            }
+            catch (NotEvaluatedException ex)
+            {
+                return new[] { RuleOutcome.NotEvaluated(ex.Message) };
+            }
+            catch (Exception ex) when (ex is InvalidOperationException || ex is FormatException || ex is ArgumentException || ex is NullReferenceException || ex is InvalidCastException)
+            {
+                return new[] { RuleOutcome.Error($"{rule.Id} could not read the resource: {ex.Message}") };
+            }
+        }
+
+        private AoaiFinding ToFinding(Rule rule, RuleOutcome outcome, InputResource account, string? kind)
+        {
+            var scope = Scope.Match(account.Id);
+            var finding = new AoaiFinding
+            {
+                RuleId = rule.Id,
+                Title = rule.Info.Title,
+                Severity = _options.Baseline.SeverityOf(rule),
+                Status = outcome.Status,
+                ResourceId = account.Id,
+                ResourceName = account.Name,
+                SubscriptionId = scope.Success ? scope.Groups["sub"].Value : null,
+                ResourceGroupName = scope.Success ? scope.Groups["rg"].Value : null,
+                Kind = kind,
+                Target = outcome.Target,
+                Actual = outcome.Actual,
+                Expected = outcome.Expected,
+                Message = outcome.Message,
+                Controls = rule.Info.Controls,
+                Baseline = _options.Baseline.Name,
+                SourceFile = account.Source?.File,
+                SourcePath = account.Source?.JsonPath,
+            };
+            if (outcome.Status != AoaiFindingStatus.Fail) return finding;
+
+            finding.RemediationCommand = rule.Info.RemediationCommand;
+            if (rule.Remediation != null && HasCommand(rule.Info.RemediationCommand) && IsArmAccountId(account.Id))
+                finding.Remediation = rule.Remediation(account.Id, outcome);
+
+            var waiver = _options.Waivers.FirstOrDefault(w => w.Matches(rule.Id, account.Id));
+            if (waiver == null) return finding;
+            if (waiver.IsExpired(_options.Now))
+            {
+                _expiredWaiversSeen.Add(waiver);
+                finding.Message += $" A waiver ({waiver.Reason}) expired on {waiver.Expires:yyyy-MM-dd} and no longer applies.";
+                return finding;
+            }
+            finding.Status = AoaiFindingStatus.Waived;
+            finding.WaiverReason = waiver.Reason;
+            finding.WaiverExpires = waiver.Expires;
+            return finding;
+        }
+
+        private static bool IsArmAccountId(string id)
+        {
+            try
+            {
+                AccountId.Parse(id);
+                return true;
+            }
+            catch (ArgumentException)
+            {
+                return false;
+            }
+        }
+    }
+}
