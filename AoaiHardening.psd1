@@ -20,6 +20,9 @@
         'Get-AoaiAccount'
         'Disable-AoaiLocalAuth'
         'Enable-AoaiLocalAuth'
+        'Test-AoaiHardening'
+        'Assert-AoaiHardening'
+        'Get-AoaiHardeningRule'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

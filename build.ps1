@@ -10,10 +10,11 @@
                all against the local ARM emulator over HTTPS. Prints one closing line "N passed, N failed".
     Demo    -> Build, start the emulator with a small insecure sample tenant and run docs/demo.ps1 against it.
     Package -> output/AoaiHardening.zip for Azure Automation (module folder at the zip root, no version folder).
+    Docs    -> Build, then regenerate docs/rules.md from the rule catalog (a test fails when it is stale).
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Package')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Docs')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -165,6 +166,12 @@ function Invoke-Demo {
     }
 }
 
+function Invoke-Docs {
+    Invoke-Build
+    Invoke-ChildPwsh @('-File', (Join-Path $Root 'src/Help/Build-RuleDocs.ps1'),
+        '-ModulePath', (Join-Path $ModuleOut 'AoaiHardening.psd1'), '-OutputPath', (Join-Path $Root 'docs/rules.md'))
+}
+
 function Invoke-Package {
     Invoke-Build
     $zip = Join-Path $Out 'AoaiHardening.zip'
@@ -181,6 +188,7 @@ try {
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
         'Package' { Invoke-Package }
+        'Docs' { Invoke-Docs }
     }
 }
 finally {

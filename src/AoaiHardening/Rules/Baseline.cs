@@ -2,7 +2,6 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
-using System.Management.Automation;
 using AoaiHardening.Model;
 
 namespace AoaiHardening.Rules
@@ -84,7 +83,7 @@ namespace AoaiHardening.Rules
 
         private static IEnumerable<string> Match(string pattern, string source)
         {
-            var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase);
+            var wildcard = Wildcard.Get(pattern);
             var ids = RuleCatalog.All.Where(r => wildcard.IsMatch(r.Id)).Select(r => r.Id).ToList();
             if (ids.Count == 0) throw new ArgumentException($"Baseline '{source}': '{pattern}' matches no rule id.");
             return ids;

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Management.Automation;
 using System.Text.RegularExpressions;
 using AoaiHardening.Arm;
 using AoaiHardening.Model;
@@ -19,6 +18,8 @@ namespace AoaiHardening.Rules
         public bool IncludeAllKinds { get; set; }
         public IReadOnlyList<Waiver> Waivers { get; set; } = Array.Empty<Waiver>();
         public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
+        /// <summary>The cmdlets the module exports: a failure gets a command line only when its fixing cmdlet exists.</summary>
+        public ISet<string> AvailableCommands { get; set; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>
@@ -29,12 +30,6 @@ namespace AoaiHardening.Rules
     {
         private static readonly string[] InScopeKinds = { "OpenAI", "AIServices" };
         private static readonly Regex Scope = new Regex(@"^/subscriptions/(?<sub>[^/]+)/resourceGroups/(?<rg>[^/]+)/", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-        private static readonly HashSet<string> ModuleCommands = new HashSet<string>(
-            typeof(HardeningEngine).Assembly.GetTypes()
-                .Select(t => t.GetCustomAttributes(typeof(CmdletAttribute), false).OfType<CmdletAttribute>().FirstOrDefault())
-                .Where(a => a != null)
-                .Select(a => $"{a!.VerbName}-{a.NounName}"),
-            StringComparer.OrdinalIgnoreCase);
 
         private readonly EngineOptions _options;
         private readonly HashSet<Waiver> _expiredWaiversSeen = new HashSet<Waiver>();
@@ -51,13 +46,10 @@ namespace AoaiHardening.Rules
         /// <summary>Expired waivers that matched a failure (each reported once by the cmdlet).</summary>
         public IEnumerable<Waiver> ExpiredWaiversSeen => _expiredWaiversSeen;
 
-        /// <summary>True when the module has this cmdlet (fixes of later capabilities are named before they exist).</summary>
-        public static bool HasCommand(string? name) => name != null && ModuleCommands.Contains(name);
-
         private static IEnumerable<Rule> Select(EngineOptions o)
         {
-            var named = (o.Rules ?? Array.Empty<string>()).Select(p => WildcardPattern.Get(p, WildcardOptions.IgnoreCase)).ToList();
-            var excluded = (o.ExcludeRules ?? Array.Empty<string>()).Select(p => WildcardPattern.Get(p, WildcardOptions.IgnoreCase)).ToList();
+            var named = (o.Rules ?? Array.Empty<string>()).Select(p => Wildcard.Get(p)).ToList();
+            var excluded = (o.ExcludeRules ?? Array.Empty<string>()).Select(p => Wildcard.Get(p)).ToList();
             foreach (var rule in RuleCatalog.All)
             {
                 // -Rule picks from the whole catalog (asking for a Strict rule under Default runs it); otherwise the baseline decides.
@@ -130,7 +122,8 @@ namespace AoaiHardening.Rules
             if (outcome.Status != AoaiFindingStatus.Fail) return finding;
 
             finding.RemediationCommand = rule.Info.RemediationCommand;
-            if (rule.Remediation != null && HasCommand(rule.Info.RemediationCommand) && IsArmAccountId(account.Id))
+            // Fixes of later capabilities are named before their cmdlets exist: no command line that cannot run.
+            if (rule.Remediation != null && rule.Info.RemediationCommand != null && _options.AvailableCommands.Contains(rule.Info.RemediationCommand) && IsArmAccountId(account.Id))
                 finding.Remediation = rule.Remediation(account.Id, outcome);
 
             var waiver = _options.Waivers.FirstOrDefault(w => w.Matches(rule.Id, account.Id));

@@ -3,15 +3,14 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Management.Automation;
 
 namespace AoaiHardening.Rules
 {
     /// <summary>An accepted exception: a failing rule on matching resources becomes Waived until it expires.</summary>
     internal sealed class Waiver
     {
-        private readonly WildcardPattern _resource;
-        private readonly WildcardPattern _rule;
+        private readonly Wildcard _resource;
+        private readonly Wildcard _rule;
 
         public Waiver(string resourceIdPattern, string ruleIdPattern, string reason, DateTimeOffset? expires)
         {
@@ -19,8 +18,8 @@ namespace AoaiHardening.Rules
             RuleIdPattern = ruleIdPattern;
             Reason = reason;
             Expires = expires;
-            _resource = WildcardPattern.Get(resourceIdPattern, WildcardOptions.IgnoreCase);
-            _rule = WildcardPattern.Get(ruleIdPattern, WildcardOptions.IgnoreCase);
+            _resource = Wildcard.Get(resourceIdPattern);
+            _rule = Wildcard.Get(ruleIdPattern);
         }
 
         public string ResourceIdPattern { get; }

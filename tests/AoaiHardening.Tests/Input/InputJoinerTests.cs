@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using System.Text.Json.Nodes;
 using AoaiHardening.Rules.Input;
@@ -156,7 +155,7 @@ namespace AoaiHardening.Tests.Input
         }
 
         [Fact]
-        public void Joins_ten_thousand_accounts_in_linear_time()
+        public void Joins_ten_thousand_accounts_each_to_its_own_children()
         {
             var resources = new List<InputResource>();
             for (var i = 0; i < 10_000; i++)
@@ -167,12 +166,11 @@ namespace AoaiHardening.Tests.Input
                 resources.Add(R(id + "/raiPolicies/p", "Microsoft.CognitiveServices/accounts/raiPolicies"));
                 resources.Add(R(id + "/providers/Microsoft.Insights/diagnosticSettings/s", "Microsoft.Insights/diagnosticSettings"));
             }
-            var clock = Stopwatch.StartNew();
+            // Correctness at fleet size; speed is measured by build.ps1 -Task Bench, not asserted here.
             var joined = InputJoiner.Join(resources).ToList();
-            clock.Stop();
             Assert.Equal(10_000, joined.Count);
             Assert.All(joined, a => Assert.Equal(3, a.Related.Count));
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"join took {clock.Elapsed}");
+            Assert.All(joined, a => Assert.All(a.Related, r => Assert.StartsWith(a.Account.Id + "/", r.Id)));
         }
     }
 }

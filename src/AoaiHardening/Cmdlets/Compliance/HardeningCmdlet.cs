@@ -1,0 +1,263 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AoaiHardening.Arm;
+using AoaiHardening.Model;
+using AoaiHardening.Rules;
+using AoaiHardening.Rules.Input;
+
+namespace AoaiHardening.Cmdlets.Compliance
+{
+    /// <summary>
+    /// The shared shell of Test- and Assert-AoaiHardening: the account selectors of Get-AoaiAccount (live) or -Path
+    /// (offline JSON), the rule options, and one engine that evaluates each account as it arrives. Subclasses decide
+    /// what to do with each finding.
+    /// </summary>
+    public abstract class HardeningCmdlet : AoaiCmdlet
+    {
+        protected const string SubscriptionSet = "Subscription";
+        protected const string ResourceGroupSet = "ResourceGroup";
+        protected const string ResourceIdSet = "ResourceId";
+        protected const string InputObjectSet = "InputObject";
+        protected const string PathSet = "Path";
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+        [ValidateNotNull]
+        public AoaiAccount[] InputObject { get; set; } = null!;
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ResourceGroupSet)]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string ResourceGroupName { get; set; } = null!;
+
+        [Parameter(Position = 1, ParameterSetName = ResourceGroupSet)]
+        [Parameter(ParameterSetName = SubscriptionSet)]
+        [Alias("AccountName")]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(AccountNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Name { get; set; }
+
+        [Parameter(ParameterSetName = SubscriptionSet)]
+        [Parameter(ParameterSetName = ResourceGroupSet)]
+        [ValidateNotNullOrEmpty]
+        public string[]? SubscriptionId { get; set; }
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ResourceIdSet)]
+        [Alias("Id")]
+        [ValidateNotNullOrEmpty]
+        public string[] ResourceId { get; set; } = null!;
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+        [Alias("FullName")]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; } = null!;
+
+        [Parameter]
+        public SwitchParameter IncludeAllKinds { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(BaselineCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string Baseline { get; set; } = "Default";
+
+        [Parameter]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[]? Rule { get; set; }
+
+        [Parameter]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[]? ExcludeRule { get; set; }
+
+        [Parameter]
+        public AoaiSeverity MinimumSeverity { get; set; } = AoaiSeverity.Low;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? WaiverPath { get; set; }
+
+        private HardeningEngine _engine = null!;
+        private readonly List<string> _paths = new List<string>();
+        private static readonly ISet<string> NoRelatedTypes = new HashSet<string>();
+
+        internal HardeningEngine Engine => _engine;
+        internal IReadOnlyList<Rule> SelectedRules => _engine.Selected;
+        protected int AccountsEvaluated { get; private set; }
+        protected string BaselineName { get; private set; } = "Default";
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            var baseline = LoadBaseline();
+            BaselineName = baseline.Name;
+            _engine = new HardeningEngine(new EngineOptions
+            {
+                Baseline = baseline,
+                Rules = Rule,
+                ExcludeRules = ExcludeRule,
+                MinimumSeverity = MinimumSeverity,
+                IncludeAllKinds = IncludeAllKinds,
+                Waivers = WaiverPath == null ? Array.Empty<Waiver>() : LoadWaivers(WaiverPath),
+                AvailableCommands = new HashSet<string>(
+                    MyInvocation.MyCommand.Module?.ExportedCmdlets.Keys ?? Enumerable.Empty<string>(), StringComparer.OrdinalIgnoreCase),
+            });
+            WriteVerbose($"Baseline {_engine.Selected.Count} rules: {string.Join(", ", _engine.Selected.Select(r => r.Id))}.");
+        }
+
+        protected override void ProcessRecord()
+        {
+            try
+            {
+                switch (ParameterSetName)
+                {
+                    case PathSet:
+                        // Offline input is joined across files (deployments in one file, accounts in another): read it at the end.
+                        foreach (var path in Path) _paths.AddRange(ResolvePaths(path));
+                        return;
+                    case InputObjectSet:
+                        foreach (var account in InputObject) EvaluateLive(account);
+                        return;
+                    default:
+                        var kinds = IncludeAllKinds ? new[] { "*" } : AccountSelector.DefaultKinds;
+                        var selector = new AccountSelector(this, kinds, kindGiven: IncludeAllKinds);
+                        var accounts = ParameterSetName == ResourceIdSet ? selector.ByIds(ResourceId, MyInvocation.ExpectingInput)
+                            : ParameterSetName == ResourceGroupSet ? selector.InResourceGroup(ResolveSubscriptions(SubscriptionId), ResourceGroupName, Name)
+                            : selector.InSubscriptions(ResolveSubscriptions(SubscriptionId), Name);
+                        foreach (var account in accounts) EvaluateLive(account);
+                        return;
+                }
+            }
+            catch (Exception ex) when (IsStopping(ex))
+            {
+                throw new PipelineStoppedException();
+            }
+            finally
+            {
+                DrainMessages();
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (ParameterSetName == PathSet) EvaluateOffline();
+            foreach (var waiver in _engine.ExpiredWaiversSeen)
+                WriteWarning($"The waiver for {waiver} expired on {waiver.Expires:yyyy-MM-dd} and no longer applies (reason was: {waiver.Reason}).");
+            base.EndProcessing();
+            Complete();
+        }
+
+        /// <summary>Called for each finding, on the pipeline thread, as soon as it is produced.</summary>
+        internal abstract void OnFinding(AoaiFinding finding);
+
+        /// <summary>Called once after the last finding.</summary>
+        protected abstract void Complete();
+
+        private void EvaluateLive(AoaiAccount account)
+        {
+            var json = JsonNode.Parse(account.RawJson) as JsonObject ?? new JsonObject();
+            var resource = new InputResource(account.Id, AccountId.ResourceType, account.Name, json, null);
+            Evaluate(new AccountInput(resource, Array.Empty<InputResource>()), NoRelatedTypes);
+        }
+
+        private void EvaluateOffline()
+        {
+            List<InputResource> resources;
+            try
+            {
+                resources = OfflineInputReader.Read(_paths).ToList();
+            }
+            catch (Exception ex) when (ex is OfflineInputException || ex is InvalidDataException || ex is IOException || ex is JsonException || ex is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(new ErrorRecord(new InvalidDataException($"{MyInvocation.MyCommand.Name}: {ex.Message}", ex),
+                    "AoaiHardening.Test.InvalidInput", ErrorCategory.InvalidData, _paths.FirstOrDefault()));
+                return;
+            }
+            var types = new HashSet<string>(resources.Select(r => r.Type), StringComparer.OrdinalIgnoreCase);
+            var accounts = 0;
+            foreach (var account in InputJoiner.Join(resources))
+            {
+                accounts++;
+                Evaluate(account, types);
+            }
+            if (accounts == 0) WriteWarning($"No Microsoft.CognitiveServices/accounts resource was found in {string.Join(", ", _paths)}.");
+        }
+
+        private void Evaluate(AccountInput account, ISet<string> types)
+        {
+            AccountsEvaluated++;
+            var any = false;
+            foreach (var finding in _engine.Evaluate(account, types))
+            {
+                any = true;
+                OnFinding(finding);
+            }
+            if (!any) WriteVerbose($"{account.Account.Name}: no rule applies (kind '{Json.Str(account.Account.Json["kind"])}'; use -IncludeAllKinds for account-level rules on every kind).");
+        }
+
+        private IEnumerable<string> ResolvePaths(string path)
+        {
+            Collection<string> resolved;
+            try
+            {
+                resolved = GetResolvedProviderPathFromPSPath(path, out _);
+            }
+            catch (ItemNotFoundException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"{MyInvocation.MyCommand.Name}: {ex.Message}", ex),
+                    "AoaiHardening.Test.PathNotFound", ErrorCategory.ObjectNotFound, path));
+                throw;
+            }
+            return resolved;
+        }
+
+        private Baseline LoadBaseline()
+        {
+            if (string.Equals(Baseline, "Default", StringComparison.OrdinalIgnoreCase)) return Rules.Baseline.Default;
+            if (string.Equals(Baseline, "Strict", StringComparison.OrdinalIgnoreCase)) return Rules.Baseline.Strict;
+            return ValidateOrThrow(() => Rules.Baseline.FromData(ReadDataFile(Baseline, "baseline") as IDictionary
+                ?? throw new ArgumentException($"The baseline file '{Baseline}' must hold one object."), Baseline), "AoaiHardening.Test.InvalidBaseline", Baseline);
+        }
+
+        private IReadOnlyList<Waiver> LoadWaivers(string path) =>
+            ValidateOrThrow(() => Waiver.FromData(ReadDataFile(path, "waiver"), path), "AoaiHardening.Test.InvalidWaiverFile", path);
+
+        /// <summary>A .json or .psd1 file as hashtables and arrays, so both formats mean the same.</summary>
+        private object ReadDataFile(string path, string what)
+        {
+            var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+            if (!File.Exists(full)) throw new ArgumentException($"The {what} file '{path}' does not exist (for the built-in baselines use Default or Strict).");
+            try
+            {
+                if (full.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+                    return DataFile.FromJson(File.ReadAllText(full)) ?? throw new ArgumentException($"The {what} file '{path}' is empty.");
+                if (full.EndsWith(".psd1", StringComparison.OrdinalIgnoreCase))
+                    return InvokeCommand.InvokeScript("Import-PowerShellDataFile -LiteralPath $args[0]", full).Single().BaseObject;
+            }
+            catch (Exception ex) when (ex is RuntimeException || ex is JsonException || ex is InvalidOperationException)
+            {
+                throw new ArgumentException($"The {what} file '{path}' could not be read: {ex.Message}");
+            }
+            throw new ArgumentException($"The {what} file '{path}' must be .json or .psd1.");
+        }
+    }
+
+    /// <summary>Completes the built-in baselines (a path to a baseline file is also accepted).</summary>
+    public sealed class BaselineCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            System.Management.Automation.Language.CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            new[] { "Default", "Strict" }
+                .Where(b => b.StartsWith(wordToComplete ?? string.Empty, StringComparison.OrdinalIgnoreCase))
+                .Select(b => new CompletionResult(b, b, CompletionResultType.ParameterValue, $"The {b} baseline"));
+    }
+}
