@@ -23,6 +23,8 @@
         'Test-AoaiHardening'
         'Assert-AoaiHardening'
         'Get-AoaiHardeningRule'
+        'Repair-AoaiHardening'
+        'Invoke-AoaiHardeningPester'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -67,6 +67,8 @@ function Invoke-Build {
     Copy-Item (Join-Path $ModuleBin 'AoaiHardening.pdb') $ModuleOut -ErrorAction SilentlyContinue
     Copy-Item (Join-Path $Root 'AoaiHardening.psd1') $ModuleOut
     Copy-Item (Join-Path $Root 'src/AoaiHardening/AoaiHardening.Format.ps1xml') $ModuleOut
+    # The Pester suite that Invoke-AoaiHardeningPester runs ships inside the module.
+    Copy-Item (Join-Path $Root 'src/AoaiHardening/Pester') (Join-Path $ModuleOut 'Pester') -Recurse
 
     Write-Host 'Generating help from docs/cmdlets' -ForegroundColor Cyan
     Invoke-ChildPwsh @('-File', (Join-Path $Root 'src/Help/Build-MamlHelp.ps1'),

@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-    The AoaiHardening demo: find Azure OpenAI accounts that accept API keys, and turn key authentication off.
+    The AoaiHardening demo: assess Azure OpenAI accounts, repair what the module can fix, and prove it.
 .DESCRIPTION
     Run by `dotnet pwsh ./build.ps1 -Task Demo`, which starts the local ARM emulator with a small, insecure sample
     tenant (tests/Scenarios/demo-tenant.json) and passes its endpoint here. Against real Azure, replace the
@@ -23,26 +23,34 @@ Connect-AoaiHardening -ArmEndpoint $ArmEndpoint -AccessToken $token -Subscriptio
 
 Write-Step 'Inventory: Azure OpenAI and AI Services accounts in the subscription'
 $before = @(Get-AoaiAccount)
-$before | Format-Table | Out-Host
+$before | Format-Table Name, ResourceGroupName, Kind, PublicNetworkAccess, DisableLocalAuth, IdentityType | Out-Host
 
-Write-Step 'Which accounts still accept API keys?'
-$exposed = @($before | Where-Object { -not $_.DisableLocalAuth })
-$exposed | Format-Table Name, ResourceGroupName, Kind, DisableLocalAuth | Out-Host
+Write-Step 'Assess: Test-AoaiHardening (Default baseline), the failures'
+$findings = @(Test-AoaiHardening)
+$findings | Where-Object Status -eq 'Fail' | Sort-Object Severity -Descending |
+    Format-Table ResourceName, RuleId, Severity, Title -AutoSize | Out-Host
+Test-AoaiHardening -Summary | Format-Table Accounts, Findings, Pass, Fail, FailHigh, FailMedium, FailLow | Out-Host
 
-Write-Step 'Plan: what Disable-AoaiLocalAuth would change (-WhatIf writes nothing)'
-$exposed | Disable-AoaiLocalAuth -WhatIf
+Write-Step 'Plan: Repair-AoaiHardening -WhatIf (writes nothing)'
+$findings | Repair-AoaiHardening -WhatIf | Format-Table RuleId, ResourceName, Status, Message -Wrap | Out-Host
 
-Write-Step 'Harden: turn key authentication off (one PATCH per account, waiting for each operation)'
-$after = @($exposed | Disable-AoaiLocalAuth -PassThru -Confirm:$false)
+Write-Step 'Repair: run the fixes this version has (one PATCH per account, waiting for each operation)'
+$findings | Repair-AoaiHardening -Confirm:$false -WarningAction SilentlyContinue |
+    Where-Object Status -eq 'Fixed' | Format-Table RuleId, ResourceName, Status, Command -AutoSize | Out-Host
 
 Write-Step 'Result: DisableLocalAuth before -> after'
-$after | ForEach-Object {
+Get-AoaiAccount | ForEach-Object {
     $old = $before | Where-Object Id -eq $_.Id
     [pscustomobject]@{ Name = $_.Name; ResourceGroup = $_.ResourceGroupName; Before = $old.DisableLocalAuth; After = $_.DisableLocalAuth }
 } | Format-Table | Out-Host
 
-Write-Step 'Run it again: already compliant, nothing is written'
+Write-Step 'Prove it: Test-AoaiHardening again'
+Test-AoaiHardening -Rule AOAI-IAM-001 | Format-Table ResourceName, RuleId, Status, Message -AutoSize | Out-Host
+Test-AoaiHardening -Summary | Format-Table Accounts, Findings, Pass, Fail, FailHigh, FailMedium, FailLow | Out-Host
+
+Write-Step 'Run the fix again: already compliant, nothing is written'
 Get-AoaiAccount | Disable-AoaiLocalAuth -Verbose 4>&1 | ForEach-Object { Write-Host "  $_" }
 
-if (@(Get-AoaiAccount | Where-Object { -not $_.DisableLocalAuth }).Count -ne 0) { throw 'Some accounts still accept API keys.' }
-Write-Host "`nAll $(@($after).Count) exposed accounts now require Microsoft Entra ID." -ForegroundColor Green
+# The demo is also a check: it fails if the repair did not hold.
+Assert-AoaiHardening -Rule AOAI-IAM-001
+Write-Host "`nEvery account now requires Microsoft Entra ID (AOAI-IAM-001 passes). The remaining failures name the cmdlets that will fix them." -ForegroundColor Green

@@ -123,8 +123,8 @@ namespace AoaiHardening.Rules
 
             finding.RemediationCommand = rule.Info.RemediationCommand;
             // Fixes of later capabilities are named before their cmdlets exist: no command line that cannot run.
-            if (rule.Remediation != null && rule.Info.RemediationCommand != null && _options.AvailableCommands.Contains(rule.Info.RemediationCommand) && IsArmAccountId(account.Id))
-                finding.Remediation = rule.Remediation(account.Id, outcome);
+            if (rule.Fix != null && _options.AvailableCommands.Contains(rule.Fix.Command) && IsArmAccountId(account.Id))
+                finding.Remediation = rule.Fix.Render(finding, RepairInputs.None);
 
             var waiver = _options.Waivers.FirstOrDefault(w => w.Matches(rule.Id, account.Id));
             if (waiver == null) return finding;

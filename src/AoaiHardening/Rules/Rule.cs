@@ -7,11 +7,11 @@ namespace AoaiHardening.Rules
     /// <summary>A catalog entry: the public description plus the condition and the remediation command line.</summary>
     internal sealed class Rule
     {
-        public Rule(AoaiHardeningRule info, Func<RuleContext, IEnumerable<RuleOutcome>>? evaluate, Func<string, RuleOutcome, string?>? remediation)
+        public Rule(AoaiHardeningRule info, Func<RuleContext, IEnumerable<RuleOutcome>>? evaluate, Fix? fix)
         {
             Info = info;
             Evaluate = evaluate;
-            Remediation = remediation;
+            Fix = fix;
             info.Implemented = evaluate != null;
         }
 
@@ -21,7 +21,7 @@ namespace AoaiHardening.Rules
         /// <summary>Null while the capability that evaluates the rule has not landed.</summary>
         public Func<RuleContext, IEnumerable<RuleOutcome>>? Evaluate { get; }
 
-        /// <summary>Builds the command line that fixes a failure for an account id (null: none can be built).</summary>
-        public Func<string, RuleOutcome, string?>? Remediation { get; }
+        /// <summary>The cmdlet and parameters that fix a failure; null when the fix is manual.</summary>
+        public Fix? Fix { get; }
     }
 }

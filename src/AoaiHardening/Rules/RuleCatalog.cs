@@ -18,6 +18,11 @@ namespace AoaiHardening.Rules
     {
         public static IReadOnlyList<Rule> All { get; } = Build();
 
+        /// <summary>The customer-managed key fix takes the vault and key from Repair-AoaiHardening's parameters.</summary>
+        private static readonly Fix CustomerManagedKeyFix = new Fix("Enable-AoaiCustomerManagedKey",
+            Fix.FromInput("KeyVaultResourceId", i => i.KeyVaultResourceId, "<key vault resource id>"),
+            Fix.FromInput("KeyName", i => i.KeyName, "<key name>"));
+
         public static Rule? Find(string id) => All.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));
 
         private static IReadOnlyList<Rule> Build() => new[]
@@ -38,7 +43,7 @@ namespace AoaiHardening.Rules
                         ? RuleOutcome.Pass("Public access is limited to the allowed networks (default action Deny).", actual, expected)
                         : RuleOutcome.Fail("The account accepts traffic from any network: public access is enabled and the network default action is Allow.", actual, expected));
                 },
-                remediation: (id, _) => $"Disable-AoaiPublicNetworkAccess -ResourceId '{id}'"),
+                fix: new Fix("Disable-AoaiPublicNetworkAccess")),
 
             Define("AOAI-NET-002", "Public network access is disabled", AoaiSeverity.Medium, "Strict",
                 "`publicNetworkAccess != Disabled`.",
@@ -51,21 +56,21 @@ namespace AoaiHardening.Rules
                         ? RuleOutcome.Pass("Public network access is disabled.", $"publicNetworkAccess={access}", "Disabled")
                         : RuleOutcome.Fail("Public network access is enabled.", $"publicNetworkAccess={access}", "Disabled"));
                 },
-                remediation: (id, _) => $"Disable-AoaiPublicNetworkAccess -ResourceId '{id}'"),
+                fix: new Fix("Disable-AoaiPublicNetworkAccess")),
 
             Define("AOAI-NET-003", "An approved private endpoint exists", AoaiSeverity.Medium, "Strict",
                 "No `privateEndpointConnections[*]` with `privateLinkServiceConnectionState.status == Approved`.",
                 "A private endpoint gives the account an address inside your virtual network, so clients need no public path to it.",
                 new[] { "MCSB NS-2", "Azure Policy d6759c02" }, "New-AoaiPrivateEndpoint", allKinds: true,
                 evaluate: EvaluatePrivateEndpoint,
-                remediation: (id, _) => $"New-AoaiPrivateEndpoint -ResourceId '{id}' -SubnetId '<subnet resource id>'"),
+                fix: new Fix("New-AoaiPrivateEndpoint", Fix.FromInput("SubnetId", i => i.SubnetId, "<subnet resource id>"))),
 
             Define("AOAI-NET-004", "No internet-wide IP rules", AoaiSeverity.High, "Default",
                 "Any `networkAcls.ipRules[*].value` that is `0.0.0.0`, `0.0.0.0/0`, or an IPv4 CIDR with prefix length < 16.",
                 "An IP rule that covers a large part of the internet defeats the network firewall while looking like a restriction.",
                 new[] { "MCSB NS-2" }, "Set-AoaiNetworkRule", allKinds: true,
                 evaluate: EvaluateIpRules,
-                remediation: (id, o) => o.Actual == null ? null : $"Set-AoaiNetworkRule -ResourceId '{id}' -RemoveIpRule {string.Join(", ", o.Actual.Split(new[] { ", " }, StringSplitOptions.None).Select(v => $"'{v}'"))}"),
+                fix: new Fix("Set-AoaiNetworkRule", Fix.FromFinding("RemoveIpRule", f => f.Actual?.Split(new[] { ", " }, StringSplitOptions.RemoveEmptyEntries)))),
 
             Define("AOAI-NET-005", "Custom subdomain is set", AoaiSeverity.Medium, "Default",
                 "`customSubDomainName` empty or absent (needed for Entra ID auth and private DNS).",
@@ -90,7 +95,7 @@ namespace AoaiHardening.Rules
                         ? RuleOutcome.Pass("Outbound network access is restricted.", "restrictOutboundNetworkAccess=true", "true")
                         : RuleOutcome.Fail("Outbound network access is not restricted.", "restrictOutboundNetworkAccess=false", "true"));
                 },
-                remediation: (id, _) => $"Set-AoaiOutboundAccess -ResourceId '{id}' -AllowedFqdn '<fqdn>'"),
+                fix: new Fix("Set-AoaiOutboundAccess", Fix.FromInput("AllowedFqdn", i => i.AllowedFqdn, "<fqdn>"))),
 
             Define("AOAI-NET-007", "Private endpoints resolve through private DNS", AoaiSeverity.Medium, "Strict",
                 "An approved private endpoint has no private DNS zone group naming a `privatelink.*` zone listed for the account's cloud and kind.",
@@ -109,7 +114,7 @@ namespace AoaiHardening.Rules
                         ? RuleOutcome.Pass("Key authentication is disabled.", "disableLocalAuth=true", "true")
                         : RuleOutcome.Fail("Key (local) authentication is enabled: anyone holding an account key can call the account.", "disableLocalAuth=false", "true"));
                 },
-                remediation: (id, _) => $"Disable-AoaiLocalAuth -ResourceId '{id}'"),
+                fix: new Fix("Disable-AoaiLocalAuth")),
 
             Define("AOAI-IAM-002", "A managed identity is enabled", AoaiSeverity.Medium, "Default",
                 "`identity.type` absent or `None`.",
@@ -122,7 +127,7 @@ namespace AoaiHardening.Rules
                         ? RuleOutcome.Fail("The account has no managed identity.", "identity.type=None", "SystemAssigned and/or UserAssigned")
                         : RuleOutcome.Pass($"Managed identity: {type}.", $"identity.type={type}", "SystemAssigned and/or UserAssigned"));
                 },
-                remediation: (id, _) => $"Enable-AoaiManagedIdentity -ResourceId '{id}'"),
+                fix: new Fix("Enable-AoaiManagedIdentity")),
 
             Define("AOAI-IAM-003", "No user holds a management role on the account", AoaiSeverity.Medium, "Default",
                 "A role assignment whose scope is the account or its resource group gives a principal of type `User` Owner, Contributor or Cognitive Services Contributor.",
@@ -146,7 +151,7 @@ namespace AoaiHardening.Rules
                         ? RuleOutcome.Pass("Data at rest is encrypted with a customer-managed key.", $"encryption.keySource={source}", "Microsoft.KeyVault")
                         : RuleOutcome.Fail("Data at rest is encrypted with a Microsoft-managed key.", $"encryption.keySource={source}", "Microsoft.KeyVault"));
                 },
-                remediation: (id, _) => $"Enable-AoaiCustomerManagedKey -ResourceId '{id}' -KeyVaultResourceId '<key vault resource id>' -KeyName '<key name>'"),
+                fix: CustomerManagedKeyFix),
 
             Define("AOAI-ENC-002", "The CMK vault is recoverable", AoaiSeverity.High, "Default",
                 "Applies if CMK: the vault named by `keyVaultProperties.keyVaultUri` lacks `enableSoftDelete` or `enablePurgeProtection`.",
@@ -178,7 +183,7 @@ namespace AoaiHardening.Rules
                         ? RuleOutcome.Pass("The customer-managed key is used through the system-assigned identity.", "identityClientId=(none)", "(none: system-assigned)")
                         : RuleOutcome.Fail("The customer-managed key is used through a user-assigned identity, which the Azure OpenAI encryption documentation does not support.", $"identityClientId={clientId}", "(none: system-assigned)"));
                 },
-                remediation: (id, _) => $"Enable-AoaiCustomerManagedKey -ResourceId '{id}' -KeyVaultResourceId '<key vault resource id>' -KeyName '<key name>'"),
+                fix: CustomerManagedKeyFix),
 
             // ---------------------------------------------------------------- Content safety
             Define("AOAI-CSF-001", "Every deployment filters harmful content", AoaiSeverity.High, "Default",
@@ -276,8 +281,10 @@ namespace AoaiHardening.Rules
 
         private static Rule Define(string id, string title, AoaiSeverity severity, string baseline, string condition, string rationale,
             string[] controls, string? remediationCommand, bool allKinds = false, AoaiSeverity? strictSeverity = null, string[]? requires = null,
-            string? remediationText = null, Func<RuleContext, IEnumerable<RuleOutcome>>? evaluate = null, Func<string, RuleOutcome, string?>? remediation = null)
+            string? remediationText = null, Func<RuleContext, IEnumerable<RuleOutcome>>? evaluate = null, Fix? fix = null)
         {
+            if (fix != null && fix.Command != remediationCommand)
+                throw new InvalidOperationException($"{id}: the fix runs {fix.Command} but the catalog names {remediationCommand}.");
             var info = new AoaiHardeningRule
             {
                 Id = id,
@@ -294,7 +301,7 @@ namespace AoaiHardening.Rules
                 Requires = requires ?? Array.Empty<string>(),
                 AppliesToAllKinds = allKinds,
             };
-            return new Rule(info, evaluate, remediation);
+            return new Rule(info, evaluate, fix);
         }
     }
 }

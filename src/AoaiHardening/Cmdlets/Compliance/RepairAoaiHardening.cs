@@ -1,0 +1,178 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using AoaiHardening.Arm;
+using AoaiHardening.Model;
+using AoaiHardening.Rules;
+
+namespace AoaiHardening.Cmdlets.Compliance
+{
+    /// <summary>
+    /// Fixes what Test-AoaiHardening found: for each failing finding, runs the rule's fixing cmdlet with the command line
+    /// the finding shows (ShouldProcess per fix; -WhatIf prints the plan and writes nothing). Fixes that need input the
+    /// finding cannot supply take it from this cmdlet's parameters, or are reported as skipped with what is needed.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Repair, "AoaiHardening", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(AoaiRepairResult))]
+    [OutputType(typeof(AoaiAccount))]
+    public sealed class RepairAoaiHardening : AoaiCmdlet
+    {
+        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public AoaiFinding[] InputObject { get; set; } = null!;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? SubnetId { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KeyVaultResourceId { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KeyName { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? AllowedFqdn { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? WorkspaceResourceId { get; set; }
+
+        /// <summary>Emit, instead of the repair results, each repaired account as it is afterwards, so the pipeline can test it again.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        private readonly List<AccountId> _repairedAccounts = new List<AccountId>();
+
+        private RepairInputs _inputs = RepairInputs.None;
+        /// <summary>Command lines already run in this invocation, with their result.</summary>
+        private readonly Dictionary<string, AoaiRepairResult> _done = new Dictionary<string, AoaiRepairResult>(StringComparer.OrdinalIgnoreCase);
+        private ISet<string> _available = new HashSet<string>();
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            _inputs = new RepairInputs
+            {
+                SubnetId = SubnetId,
+                KeyVaultResourceId = KeyVaultResourceId,
+                KeyName = KeyName,
+                AllowedFqdn = AllowedFqdn,
+                WorkspaceResourceId = WorkspaceResourceId,
+            };
+            _available = new HashSet<string>(MyInvocation.MyCommand.Module?.ExportedCmdlets.Keys ?? Enumerable.Empty<string>(), StringComparer.OrdinalIgnoreCase);
+        }
+
+        protected override void ProcessRecord()
+        {
+            foreach (var finding in InputObject)
+            {
+                if (finding.Status != AoaiFindingStatus.Fail)
+                {
+                    WriteVerbose($"{finding.RuleId} on {finding.ResourceName}: {finding.Status}, nothing to repair.");
+                    continue;
+                }
+                var result = Repair(finding);
+                if (result == null) continue;
+                if (result.Status == AoaiRepairStatus.Failed || result.Status == AoaiRepairStatus.Skipped || result.Status == AoaiRepairStatus.NotAvailable)
+                    WriteVerbose($"{result.RuleId} on {result.ResourceName}: {result.Status}: {result.Message}");
+                if (!PassThru) WriteObject(result);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            base.EndProcessing();
+            if (!PassThru) return;
+            var service = new Services.AccountService(Arm);
+            foreach (var id in _repairedAccounts)
+            {
+                try
+                {
+                    WriteObject(service.Get(id, Call));
+                }
+                catch (ArmRequestException ex)
+                {
+                    WriteError(ArmErrorRecord(ex, "AoaiHardening.Repair.ReadFailed", $"reading account '{id.Name}' after repair", id.Id));
+                }
+            }
+        }
+
+        private AoaiRepairResult? Repair(AoaiFinding finding)
+        {
+            var result = new AoaiRepairResult { RuleId = finding.RuleId, ResourceId = finding.ResourceId, ResourceName = finding.ResourceName, Target = finding.Target };
+            var fix = RuleCatalog.Find(finding.RuleId)?.Fix;
+            if (fix == null)
+                return Done(result, AoaiRepairStatus.NotAvailable, $"{finding.RuleId} has no automatic fix: {RuleCatalog.Find(finding.RuleId)?.Info.RemediationText ?? "unknown rule"}");
+            result.Command = fix.Render(finding, _inputs);
+            if (!_available.Contains(fix.Command))
+                return Done(result, AoaiRepairStatus.NotAvailable, $"The fix for {finding.RuleId}, {fix.Command}, is not available in this version yet.");
+            AccountId account;
+            try
+            {
+                account = AccountId.Parse(finding.ResourceId);
+            }
+            catch (ArgumentException)
+            {
+                return Done(result, AoaiRepairStatus.Skipped, $"'{finding.ResourceId}' is not a deployed account (offline template input?): fix the source instead.");
+            }
+            var (parameters, missing) = fix.Bind(finding, _inputs);
+            if (missing.Length > 0)
+                return Done(result, AoaiRepairStatus.Skipped, $"{fix.Command} needs {string.Join(" and ", missing)}: pass {(missing.Length == 1 ? "it" : "them")} to Repair-AoaiHardening.");
+
+            // Several rules can share one fix (NET-001 and NET-002): run each command line once.
+            if (_done.TryGetValue(result.Command, out var earlier))
+                return Done(result, earlier.Status, $"Same fix as for {earlier.RuleId} in this run: {earlier.Message}");
+            if (!ShouldProcess($"{finding.ResourceName} ({finding.ResourceId})", $"Fix {finding.RuleId} ({finding.Title}) with {fix.Command}")) return null;
+            var outcome = Run(result, fix.Command, parameters);
+            _done[result.Command] = outcome;
+            if (outcome.Status == AoaiRepairStatus.Fixed && !_repairedAccounts.Any(a => string.Equals(a.Id, account.Id, StringComparison.OrdinalIgnoreCase)))
+                _repairedAccounts.Add(account);
+            return outcome;
+        }
+
+        /// <summary>Runs the fixing cmdlet in this runspace; its warnings and verbose messages are relayed, its errors become the result.</summary>
+        private AoaiRepairResult Run(AoaiRepairResult result, string command, Dictionary<string, object> parameters)
+        {
+            using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
+            ps.AddCommand(command);
+            foreach (var parameter in parameters) ps.AddParameter(parameter.Key, parameter.Value);
+            // Repair asked (ShouldProcess) for this fix already; the fixing cmdlet must not ask again. Its errors are
+            // collected (not thrown by an inherited ErrorActionPreference) and relayed under Repair's own -ErrorAction.
+            ps.AddParameter("Confirm", false);
+            ps.AddParameter("ErrorAction", ActionPreference.Continue);
+            try
+            {
+                ps.Invoke();
+            }
+            catch (RuntimeException ex)
+            {
+                WriteError(ex.ErrorRecord);
+                return Done(result, AoaiRepairStatus.Failed, ex.Message);
+            }
+            finally
+            {
+                foreach (var warning in ps.Streams.Warning) WriteWarning(warning.Message);
+                foreach (var verbose in ps.Streams.Verbose) WriteVerbose(verbose.Message);
+            }
+            if (ps.Streams.Error.Count > 0)
+            {
+                foreach (var error in ps.Streams.Error) WriteError(error);
+                return Done(result, AoaiRepairStatus.Failed, string.Join(" ", ps.Streams.Error.Select(e => e.Exception?.Message ?? e.ToString())));
+            }
+            return Done(result, AoaiRepairStatus.Fixed, $"{command} completed.");
+        }
+
+        private static AoaiRepairResult Done(AoaiRepairResult result, AoaiRepairStatus status, string message)
+        {
+            result.Status = status;
+            result.Message = message;
+            return result;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+# Repair-AoaiHardening: findings in, fixes out; -WhatIf writes nothing; Repair then Test passes.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-TestModuleManifest) -Force
+    $script:Emu = Start-TestEmulator
+    $script:ProdId = Get-ScenarioAccountId -ResourceGroupName rg-ai-prod -Name contoso-openai-prod
+}
+AfterAll { Stop-TestEmulator }
+
+Describe 'Repair-AoaiHardening' {
+    BeforeEach {
+        Reset-TestEmulator
+        Connect-TestEmulator | Out-Null
+        Clear-EmulatorRequest
+    }
+
+    It 'prints the plan and writes nothing under -WhatIf' {
+        $results = @(Test-AoaiHardening | Repair-AoaiHardening -WhatIf)
+        @(Get-EmulatorWrite).Count | Should -Be 0
+        $results.Status | Should -Not -Contain 'Fixed' -Because 'declined fixes produce no result'
+        @(Test-AoaiHardening -Rule AOAI-IAM-001 | Where-Object Status -eq 'Fail').Count | Should -Be 3
+    }
+
+    It 'fixes what it can, says what it cannot, and Test then passes' {
+        $results = @(Test-AoaiHardening | Repair-AoaiHardening -WarningAction SilentlyContinue)
+        $fixed = @($results | Where-Object Status -eq 'Fixed')
+        $fixed.RuleId | Sort-Object -Unique | Should -Be 'AOAI-IAM-001'
+        $fixed.Count | Should -Be 3
+        ($fixed | Where-Object ResourceId -eq $script:ProdId).Command | Should -Be "Disable-AoaiLocalAuth -ResourceId '$script:ProdId'"
+        $notYet = $results | Where-Object { $_.RuleId -eq 'AOAI-NET-001' -and $_.ResourceName -eq 'contoso-openai-prod' }
+        $notYet.Status | Should -Be 'NotAvailable'
+        $notYet.Message | Should -Match 'Disable-AoaiPublicNetworkAccess'
+        @(Get-EmulatorWrite).Count | Should -Be 3
+        @(Test-AoaiHardening -Rule AOAI-IAM-001).Status | Sort-Object -Unique | Should -Be 'Pass'
+    }
+
+    It 'emits the repaired accounts with -PassThru, ready to test again' {
+        $after = @(Test-AoaiHardening -Rule AOAI-IAM-001 | Repair-AoaiHardening -PassThru -WarningAction SilentlyContinue | Test-AoaiHardening -Rule AOAI-IAM-001)
+        $after.Count | Should -Be 3
+        $after.Status | Sort-Object -Unique | Should -Be 'Pass'
+    }
+
+    It 'skips fixes that need input it was not given, naming the parameter' {
+        $finding = Test-AoaiHardening -Rule AOAI-NET-003 -ResourceGroupName rg-ai-prod -Name contoso-openai-prod
+        $finding.Status | Should -Be 'Fail'
+        $result = $finding | Repair-AoaiHardening
+        $result.Status | Should -Be 'NotAvailable' -Because 'New-AoaiPrivateEndpoint lands with the network capability'
+        $result.Command | Should -Be "New-AoaiPrivateEndpoint -ResourceId '$script:ProdId' -SubnetId '<subnet resource id>'"
+    }
+
+    It 'skips findings from templates and passes over findings that are not failures' {
+        $file = Join-Path $TestDrive 'main.json'
+        '{ "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": [ { "type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2025-09-01", "name": "tpl", "kind": "OpenAI", "properties": {} } ] }' | Set-Content $file
+        $result = Test-AoaiHardening -Path $file -Rule AOAI-IAM-001 | Repair-AoaiHardening
+        $result.Status | Should -Be 'Skipped'
+        $result.Message | Should -Match 'not a deployed account'
+        $manual = @(Test-AoaiHardening -Path $file -Rule AOAI-NET-005 | Repair-AoaiHardening)
+        $manual.Count | Should -Be 1
+        $manual.Status | Should -Be 'NotAvailable' -Because 'NET-005 has no automatic fix'
+        $passing = Test-AoaiHardening -Rule AOAI-NET-001 -ResourceGroupName rg-ai-prod -Name contoso-aiservices
+        $passing.Status | Should -Be 'Pass'
+        @($passing | Repair-AoaiHardening).Count | Should -Be 0
+    }
+
+    It 'reports a fix that fails, with the ARM error, and carries on' {
+        Add-EmulatorFault -PathLike '/accounts/contoso-openai-prod' -Method PATCH -Status 409 -Code 'Conflict' -Message 'Another operation is in progress.' -Count 5
+        $results = @(Test-AoaiHardening -Rule AOAI-IAM-001 | Repair-AoaiHardening -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        ($results | Where-Object ResourceId -eq $script:ProdId).Status | Should -Be 'Failed'
+        ($results | Where-Object ResourceId -eq $script:ProdId).Message | Should -Match 'Another operation is in progress'
+        @($results | Where-Object Status -eq 'Fixed').Count | Should -Be 2
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'AoaiHardening.LocalAuth.UpdateFailed,*'
+    }
+}
