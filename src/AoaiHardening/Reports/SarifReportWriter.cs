@@ -157,21 +157,15 @@ namespace AoaiHardening.Reports
             json.WriteStartObject();
             if (finding.SourceFile != null)
             {
-                json.WriteStartObject("physicalLocation");
-                json.WriteStartObject("artifactLocation");
                 var relative = RelativeUri(finding.SourceFile, baseDirectory);
-                json.WriteString("uri", relative ?? new Uri(Path.GetFullPath(finding.SourceFile)).AbsoluteUri);
-                if (relative != null) json.WriteString("uriBaseId", SourceRoot);
-                json.WriteEndObject();
-                // The resource's line is not known here; line 1 keeps viewers that need a region (GitHub) working.
-                json.WriteStartObject("region");
-                json.WriteNumber("startLine", 1);
-                json.WriteEndObject();
-                json.WriteEndObject();
+                WritePhysicalLocation(json, relative ?? new Uri(Path.GetFullPath(finding.SourceFile)).AbsoluteUri, relative != null ? SourceRoot : null);
                 if (finding.SourcePath != null) WriteLogicalLocation(json, null, finding.SourcePath, "element");
             }
             else
             {
+                // GitHub code scanning requires a file location on every result; a live resource has none, so it is
+                // placed at a stable pseudo-path made of its resource id (the logical location carries the id itself).
+                WritePhysicalLocation(json, ResourceUri(finding.ResourceId), null);
                 WriteLogicalLocation(json, finding.ResourceName, finding.ResourceId, "resource");
             }
             json.WriteEndObject();
@@ -207,6 +201,24 @@ namespace AoaiHardening.Reports
             json.WriteEndObject();
             json.WriteEndObject();
         }
+
+        private static void WritePhysicalLocation(Utf8JsonWriter json, string uri, string? uriBaseId)
+        {
+            json.WriteStartObject("physicalLocation");
+            json.WriteStartObject("artifactLocation");
+            json.WriteString("uri", uri);
+            if (uriBaseId != null) json.WriteString("uriBaseId", uriBaseId);
+            json.WriteEndObject();
+            // The resource's line is not known; line 1 keeps viewers that need a region (GitHub) working.
+            json.WriteStartObject("region");
+            json.WriteNumber("startLine", 1);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        /// <summary>"azure/subscriptions/…/accounts/name": a relative URI per resource, segments escaped.</summary>
+        internal static string ResourceUri(string resourceId) =>
+            "azure/" + string.Join("/", resourceId.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries).Select(Uri.EscapeDataString));
 
         private static void WriteLogicalLocation(Utf8JsonWriter json, string? name, string fullyQualifiedName, string kind)
         {

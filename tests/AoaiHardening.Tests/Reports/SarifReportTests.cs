@@ -21,7 +21,11 @@ namespace AoaiHardening.Tests.Reports
         private static JsonElement Single(JsonElement run, string ruleId, string? target = null, bool offline = false) =>
             Results(run).Single(r => Str(r, "ruleId") == ruleId
                 && (target == null || (r.GetProperty("properties").TryGetProperty("target", out var t) && t.GetString() == target))
-                && r.GetProperty("locations")[0].TryGetProperty("physicalLocation", out _) == offline);
+                && IsOffline(r) == offline);
+
+        /// <summary>Live results sit at an "azure/…" pseudo-path; offline ones at their input file.</summary>
+        private static bool IsOffline(JsonElement result) =>
+            !Str(result.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation"), "uri").StartsWith("azure/", StringComparison.Ordinal);
 
         [Fact]
         public void Log_has_the_required_fields_one_run_and_the_tool()
@@ -151,7 +155,11 @@ namespace AoaiHardening.Tests.Reports
         {
             var result = Single(Run(), "AOAI-CSF-001", "deployment gpt-4o");
             var location = Assert.Single(result.GetProperty("locations").EnumerateArray());
-            Assert.False(location.TryGetProperty("physicalLocation", out _));
+            // GitHub code scanning needs a file location on every result: the resource id as a pseudo-path.
+            var physical = location.GetProperty("physicalLocation");
+            Assert.Equal("azure" + AccountId, Str(physical.GetProperty("artifactLocation"), "uri"));
+            Assert.False(physical.GetProperty("artifactLocation").TryGetProperty("uriBaseId", out _));
+            Assert.Equal(1, physical.GetProperty("region").GetProperty("startLine").GetInt32());
             var logical = Assert.Single(location.GetProperty("logicalLocations").EnumerateArray());
             Assert.Equal(AccountId, Str(logical, "fullyQualifiedName"));
             Assert.Equal("aoai-prod", Str(logical, "name"));
