@@ -62,18 +62,22 @@ namespace AoaiHardening.Rules
             }
         }
 
+        /// <summary>Offline: related resources come from the joined input.</summary>
+        public IEnumerable<AoaiFinding> Evaluate(AccountInput input, ISet<string> typesInInput) =>
+            Evaluate(input.Account, new OfflineRelatedSource(input.Related, typesInInput));
+
         /// <summary>The findings of every selected rule on one account; an empty sequence when the account's kind is out of scope.</summary>
-        public IEnumerable<AoaiFinding> Evaluate(AccountInput input, ISet<string> typesInInput)
+        public IEnumerable<AoaiFinding> Evaluate(InputResource account, IRelatedSource related)
         {
-            var context = new RuleContext(input.Account, input.Related, typesInInput);
-            var kindNode = input.Account.Json["kind"];
+            var context = new RuleContext(account, related);
+            var kindNode = account.Json["kind"];
             var kind = Json.Str(kindNode);
             var kindInScope = AccountFacts.IsExpression(kindNode) || InScopeKinds.Any(k => string.Equals(k, kind, StringComparison.OrdinalIgnoreCase));
             foreach (var rule in Selected)
             {
                 if (!kindInScope && !(_options.IncludeAllKinds && rule.Info.AppliesToAllKinds)) continue;
                 foreach (var outcome in Run(rule, context))
-                    yield return ToFinding(rule, outcome, input.Account, kind);
+                    yield return ToFinding(rule, outcome, account, kind);
             }
         }
 

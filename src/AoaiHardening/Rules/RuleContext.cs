@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using AoaiHardening.Rules.Input;
 
 namespace AoaiHardening.Rules
@@ -12,15 +11,13 @@ namespace AoaiHardening.Rules
     /// </summary>
     internal sealed class RuleContext
     {
-        private readonly IReadOnlyList<InputResource> _related;
-        private readonly ISet<string> _typesInInput;
+        private readonly IRelatedSource _related;
 
-        public RuleContext(InputResource account, IReadOnlyList<InputResource> related, ISet<string> typesInInput)
+        public RuleContext(InputResource account, IRelatedSource related)
         {
             Account = account;
             Facts = new AccountFacts(account.Json);
             _related = related;
-            _typesInInput = typesInInput;
         }
 
         public InputResource Account { get; }
@@ -33,9 +30,6 @@ namespace AoaiHardening.Rules
         /// Related resources of a type, or null when the input says nothing about that type (then the rule is
         /// NotEvaluated): an input that has the type for some account but none for this one means "none".
         /// </summary>
-        public IReadOnlyList<InputResource>? Related(string type) =>
-            _typesInInput.Contains(type)
-                ? _related.Where(r => string.Equals(r.Type, type, StringComparison.OrdinalIgnoreCase)).ToList()
-                : null;
+        public IReadOnlyList<InputResource>? Related(string type) => _related.Get(type);
     }
 }

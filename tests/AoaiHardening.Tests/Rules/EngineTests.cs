@@ -127,5 +127,21 @@ namespace AoaiHardening.Tests.Rules
         [InlineData("x`*", "xy", false)]
         public void Wildcards_follow_PowerShell(string pattern, string value, bool expected) =>
             Assert.Equal(expected, Wildcard.Get(pattern).IsMatch(value));
+    
+        [Fact]
+        public void Live_related_data_is_read_lazily_and_once_per_account_and_type()
+        {
+            var calls = 0;
+            var readers = new System.Collections.Generic.Dictionary<string, Func<string, System.Collections.Generic.IReadOnlyList<AoaiHardening.Rules.Input.InputResource>>>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["Microsoft.Network/privateEndpoints"] = id => { calls++; return Array.Empty<AoaiHardening.Rules.Input.InputResource>(); },
+            };
+            var source = new LiveRelatedSource(AccountId, readers);
+            Assert.Equal(0, calls);
+            Assert.NotNull(source.Get("microsoft.network/privateendpoints"));
+            Assert.NotNull(source.Get("Microsoft.Network/privateEndpoints"));
+            Assert.Equal(1, calls);
+            Assert.Null(source.Get("Microsoft.CognitiveServices/accounts/deployments"));
+        }
     }
 }

@@ -88,7 +88,6 @@ namespace AoaiHardening.Cmdlets.Compliance
 
         private HardeningEngine _engine = null!;
         private readonly List<string> _paths = new List<string>();
-        private static readonly ISet<string> NoRelatedTypes = new HashSet<string>();
 
         internal HardeningEngine Engine => _engine;
         internal IReadOnlyList<Rule> SelectedRules => _engine.Selected;
@@ -162,11 +161,18 @@ namespace AoaiHardening.Cmdlets.Compliance
         /// <summary>Called once after the last finding.</summary>
         protected abstract void Complete();
 
+        /// <summary>
+        /// Live related reads, per resource type, registered by the capabilities that introduce rules needing them
+        /// (each is called at most once per account, only when a selected rule asks).
+        /// </summary>
+        private static readonly IReadOnlyDictionary<string, Func<string, IReadOnlyList<InputResource>>> LiveReaders =
+            new Dictionary<string, Func<string, IReadOnlyList<InputResource>>>(StringComparer.OrdinalIgnoreCase);
+
         private void EvaluateLive(AoaiAccount account)
         {
             var json = JsonNode.Parse(account.RawJson) as JsonObject ?? new JsonObject();
             var resource = new InputResource(account.Id, AccountId.ResourceType, account.Name, json, null);
-            Evaluate(new AccountInput(resource, Array.Empty<InputResource>()), NoRelatedTypes);
+            Evaluate(resource, new LiveRelatedSource(account.Id, LiveReaders));
         }
 
         private void EvaluateOffline()
@@ -187,21 +193,21 @@ namespace AoaiHardening.Cmdlets.Compliance
             foreach (var account in InputJoiner.Join(resources))
             {
                 accounts++;
-                Evaluate(account, types);
+                Evaluate(account.Account, new OfflineRelatedSource(account.Related, types));
             }
             if (accounts == 0) WriteWarning($"No Microsoft.CognitiveServices/accounts resource was found in {string.Join(", ", _paths)}.");
         }
 
-        private void Evaluate(AccountInput account, ISet<string> types)
+        private void Evaluate(InputResource account, IRelatedSource related)
         {
             AccountsEvaluated++;
             var any = false;
-            foreach (var finding in _engine.Evaluate(account, types))
+            foreach (var finding in _engine.Evaluate(account, related))
             {
                 any = true;
                 OnFinding(finding);
             }
-            if (!any) WriteVerbose($"{account.Account.Name}: no rule applies (kind '{Json.Str(account.Account.Json["kind"])}'; use -IncludeAllKinds for account-level rules on every kind).");
+            if (!any) WriteVerbose($"{account.Name}: no rule applies (kind '{Json.Str(account.Json["kind"])}'; use -IncludeAllKinds for account-level rules on every kind).");
         }
 
         private IEnumerable<string> ResolvePaths(string path)
