@@ -4,17 +4,19 @@
 .DESCRIPTION
     Run it with the PowerShell pinned in .config/dotnet-tools.json:
         dotnet tool restore
-        dotnet pwsh ./build.ps1 -Task Build|Test|Demo|Package
+        dotnet pwsh ./build.ps1 -Task Build|Test|Demo|Package|Docs|Bench
     Build   -> output/AoaiHardening/ (manifest, dll and dependencies, format file, en-US help generated from docs/cmdlets).
     Test    -> Build, then xunit (ARM layer and emulator), then Pester in a child pwsh that imports the built module,
                all against the local ARM emulator over HTTPS. Prints one closing line "N passed, N failed".
     Demo    -> Build, start the emulator with a small insecure sample tenant and run docs/demo.ps1 against it.
     Package -> output/AoaiHardening.zip for Azure Automation (module folder at the zip root, no version folder).
     Docs    -> Build, then regenerate docs/rules.md from the rule catalog (a test fails when it is stale).
+    Bench   -> Build, then the benchmark (tests/Bench, docs/performance.md): each figure measured in a fresh pwsh; prints a
+               table and writes output/bench/*.json. Fails only when a run errors or finds the wrong count, never on speed.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Docs')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Docs', 'Bench')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -183,6 +185,12 @@ function Invoke-Package {
     Write-Host "Package: $zip ($([Math]::Round((Get-Item $zip).Length / 1MB, 1)) MB)" -ForegroundColor Green
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    Invoke-ChildPwsh @('-File', (Join-Path $Root 'tests/Bench/Invoke-Bench.ps1'),
+        '-ModulePath', (Join-Path $ModuleOut 'AoaiHardening.psd1'), '-OutputPath', (Join-Path $Out 'bench'))
+}
+
 Push-Location $Root
 try {
     switch ($Task) {
@@ -191,6 +199,7 @@ try {
         'Demo' { Invoke-Demo }
         'Package' { Invoke-Package }
         'Docs' { Invoke-Docs }
+        'Bench' { Invoke-Bench }
     }
 }
 finally {
