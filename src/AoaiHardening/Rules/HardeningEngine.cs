@@ -73,12 +73,35 @@ namespace AoaiHardening.Rules
             var kindNode = account.Json["kind"];
             var kind = Json.Str(kindNode);
             var kindInScope = AccountFacts.IsExpression(kindNode) || InScopeKinds.Any(k => string.Equals(k, kind, StringComparison.OrdinalIgnoreCase));
+            // Per account, not per finding: where it lives, and whether a command line can name it.
+            var scope = Scope.Match(account.Id);
+            var identity = new AccountIdentity(account, kind, scope.Success ? scope.Groups["sub"].Value : null,
+                scope.Success ? scope.Groups["rg"].Value : null, IsArmAccountId(account.Id));
             foreach (var rule in Selected)
             {
                 if (!kindInScope && !(_options.IncludeAllKinds && rule.Info.AppliesToAllKinds)) continue;
                 foreach (var outcome in Run(rule, context))
-                    yield return ToFinding(rule, outcome, account, kind);
+                    yield return ToFinding(rule, outcome, identity);
             }
+        }
+
+        /// <summary>What every finding of one account shares.</summary>
+        private sealed class AccountIdentity
+        {
+            public AccountIdentity(InputResource account, string? kind, string? subscriptionId, string? resourceGroupName, bool isArmId)
+            {
+                Account = account;
+                Kind = kind;
+                SubscriptionId = subscriptionId;
+                ResourceGroupName = resourceGroupName;
+                IsArmId = isArmId;
+            }
+
+            public InputResource Account { get; }
+            public string? Kind { get; }
+            public string? SubscriptionId { get; }
+            public string? ResourceGroupName { get; }
+            public bool IsArmId { get; }
         }
 
         private static IEnumerable<RuleOutcome> Run(Rule rule, RuleContext context)
@@ -100,9 +123,9 @@ namespace AoaiHardening.Rules
             }
         }
 
-        private AoaiFinding ToFinding(Rule rule, RuleOutcome outcome, InputResource account, string? kind)
+        private AoaiFinding ToFinding(Rule rule, RuleOutcome outcome, AccountIdentity identity)
         {
-            var scope = Scope.Match(account.Id);
+            var account = identity.Account;
             var finding = new AoaiFinding
             {
                 RuleId = rule.Id,
@@ -111,9 +134,9 @@ namespace AoaiHardening.Rules
                 Status = outcome.Status,
                 ResourceId = account.Id,
                 ResourceName = account.Name,
-                SubscriptionId = scope.Success ? scope.Groups["sub"].Value : null,
-                ResourceGroupName = scope.Success ? scope.Groups["rg"].Value : null,
-                Kind = kind,
+                SubscriptionId = identity.SubscriptionId,
+                ResourceGroupName = identity.ResourceGroupName,
+                Kind = identity.Kind,
                 Target = outcome.Target,
                 Actual = outcome.Actual,
                 Expected = outcome.Expected,
@@ -127,7 +150,7 @@ namespace AoaiHardening.Rules
 
             finding.RemediationCommand = rule.Info.RemediationCommand;
             // Fixes of later capabilities are named before their cmdlets exist: no command line that cannot run.
-            if (rule.Fix != null && _options.AvailableCommands.Contains(rule.Fix.Command) && IsArmAccountId(account.Id))
+            if (rule.Fix != null && _options.AvailableCommands.Contains(rule.Fix.Command) && identity.IsArmId)
                 finding.Remediation = rule.Fix.Render(finding, RepairInputs.None);
 
             var waiver = _options.Waivers.FirstOrDefault(w => w.Matches(rule.Id, account.Id));
