@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using AoaiHardening.Model;
 
@@ -11,36 +10,8 @@ namespace AoaiHardening.Cmdlets.Accounts
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "AoaiAccount", DefaultParameterSetName = SubscriptionSet)]
     [OutputType(typeof(AoaiAccount))]
-    public sealed class GetAoaiAccount : AoaiCmdlet
+    public sealed class GetAoaiAccount : AccountSelectionCmdlet
     {
-        internal const string SubscriptionSet = "Subscription";
-        internal const string ResourceGroupSet = "ResourceGroup";
-        internal const string ResourceIdSet = "ResourceId";
-
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ResourceGroupSet)]
-        [SupportsWildcards]
-        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string ResourceGroupName { get; set; } = null!;
-
-        [Parameter(Position = 1, ParameterSetName = ResourceGroupSet)]
-        [Parameter(ParameterSetName = SubscriptionSet)]
-        [Alias("AccountName")]
-        [SupportsWildcards]
-        [ArgumentCompleter(typeof(AccountNameCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string? Name { get; set; }
-
-        [Parameter(ParameterSetName = SubscriptionSet)]
-        [Parameter(ParameterSetName = ResourceGroupSet)]
-        [ValidateNotNullOrEmpty]
-        public string[]? SubscriptionId { get; set; }
-
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ResourceIdSet)]
-        [Alias("Id")]
-        [ValidateNotNullOrEmpty]
-        public string[] ResourceId { get; set; } = null!;
-
         [Parameter]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
@@ -50,8 +21,7 @@ namespace AoaiHardening.Cmdlets.Accounts
         {
             try
             {
-                var selector = new AccountSelector(this, Kind, MyInvocation.BoundParameters.ContainsKey(nameof(Kind)));
-                foreach (var account in Select(selector))
+                foreach (var account in SelectAccounts(Kind, MyInvocation.BoundParameters.ContainsKey(nameof(Kind))))
                 {
                     WriteObject(account);
                     DrainMessages();
@@ -66,14 +36,5 @@ namespace AoaiHardening.Cmdlets.Accounts
                 DrainMessages();
             }
         }
-
-        private IEnumerable<AoaiAccount> Select(AccountSelector selector) => ParameterSetName switch
-        {
-            ResourceIdSet => selector.ByIds(ResourceId, MyInvocation.ExpectingInput),
-            ResourceGroupSet => selector.InResourceGroup(ResourceSubscriptions(), ResourceGroupName, Name),
-            _ => selector.InSubscriptions(ResourceSubscriptions(), Name),
-        };
-
-        private string[] ResourceSubscriptions() => ResolveSubscriptions(SubscriptionId);
     }
 }

@@ -19,41 +19,14 @@ namespace AoaiHardening.Cmdlets.Compliance
     /// (offline JSON), the rule options, and one engine that evaluates each account as it arrives. Subclasses decide
     /// what to do with each finding.
     /// </summary>
-    public abstract class HardeningCmdlet : AoaiCmdlet
+    public abstract class HardeningCmdlet : AccountSelectionCmdlet
     {
-        protected const string SubscriptionSet = "Subscription";
-        protected const string ResourceGroupSet = "ResourceGroup";
-        protected const string ResourceIdSet = "ResourceId";
         protected const string InputObjectSet = "InputObject";
         protected const string PathSet = "Path";
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
         [ValidateNotNull]
         public AoaiAccount[] InputObject { get; set; } = null!;
-
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ResourceGroupSet)]
-        [SupportsWildcards]
-        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string ResourceGroupName { get; set; } = null!;
-
-        [Parameter(Position = 1, ParameterSetName = ResourceGroupSet)]
-        [Parameter(ParameterSetName = SubscriptionSet)]
-        [Alias("AccountName")]
-        [SupportsWildcards]
-        [ArgumentCompleter(typeof(AccountNameCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string? Name { get; set; }
-
-        [Parameter(ParameterSetName = SubscriptionSet)]
-        [Parameter(ParameterSetName = ResourceGroupSet)]
-        [ValidateNotNullOrEmpty]
-        public string[]? SubscriptionId { get; set; }
-
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ResourceIdSet)]
-        [Alias("Id")]
-        [ValidateNotNullOrEmpty]
-        public string[] ResourceId { get; set; } = null!;
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
         [Alias("FullName")]
@@ -128,11 +101,7 @@ namespace AoaiHardening.Cmdlets.Compliance
                         return;
                     default:
                         var kinds = IncludeAllKinds ? new[] { "*" } : AccountSelector.DefaultKinds;
-                        var selector = new AccountSelector(this, kinds, kindGiven: IncludeAllKinds);
-                        var accounts = ParameterSetName == ResourceIdSet ? selector.ByIds(ResourceId, MyInvocation.ExpectingInput)
-                            : ParameterSetName == ResourceGroupSet ? selector.InResourceGroup(ResolveSubscriptions(SubscriptionId), ResourceGroupName, Name)
-                            : selector.InSubscriptions(ResolveSubscriptions(SubscriptionId), Name);
-                        foreach (var account in accounts) EvaluateLive(account);
+                        foreach (var account in SelectAccounts(kinds, kindGiven: IncludeAllKinds)) EvaluateLive(account);
                         return;
                 }
             }
