@@ -22,7 +22,9 @@ Describe 'Repair-AoaiHardening' {
     }
 
     It 'fixes what it can, says what it cannot, and Test then passes' {
-        $results = @(Test-AoaiHardening | Repair-AoaiHardening -WarningAction SilentlyContinue)
+        $results = @(Test-AoaiHardening | Repair-AoaiHardening -WarningVariable warnings -WarningAction SilentlyContinue)
+        @($warnings).Count | Should -Be 1 -Because 'the same warning from three fixes is said once'
+        ($results | Where-Object { $_.RuleId -eq 'AOAI-ENC-001' } | Select-Object -First 1).Message | Should -Match 'Enable-AoaiCustomerManagedKey, is not available in this version yet' 
         $fixed = @($results | Where-Object Status -eq 'Fixed')
         $fixed.RuleId | Sort-Object -Unique | Should -Be 'AOAI-IAM-001'
         $fixed.Count | Should -Be 3

@@ -16,12 +16,13 @@ namespace AoaiHardening.Rules
     /// </summary>
     internal static class RuleCatalog
     {
-        public static IReadOnlyList<Rule> All { get; } = Build();
-
+        // Declared before All: static initialisers run in order, and Build() uses it.
         /// <summary>The customer-managed key fix takes the vault and key from Repair-AoaiHardening's parameters.</summary>
         private static readonly Fix CustomerManagedKeyFix = new Fix("Enable-AoaiCustomerManagedKey",
             Fix.FromInput("KeyVaultResourceId", i => i.KeyVaultResourceId, "<key vault resource id>"),
             Fix.FromInput("KeyName", i => i.KeyName, "<key name>"));
+
+        public static IReadOnlyList<Rule> All { get; } = Build();
 
         public static Rule? Find(string id) => All.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));
 

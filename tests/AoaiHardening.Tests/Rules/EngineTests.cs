@@ -94,6 +94,18 @@ namespace AoaiHardening.Tests.Rules
         }
 
         [Fact]
+        public void Every_implemented_rule_that_names_a_fixing_cmdlet_has_its_fix()
+        {
+            foreach (var rule in RuleCatalog.All.Where(r => r.Evaluate != null && r.Info.RemediationCommand != null))
+            {
+                Assert.True(rule.Fix != null, $"{rule.Id} names {rule.Info.RemediationCommand} but has no Fix");
+                Assert.Equal(rule.Info.RemediationCommand, rule.Fix!.Command);
+            }
+            var cmk = RuleCatalog.Find("AOAI-ENC-001")!.Fix!;
+            Assert.Equal(new[] { "KeyVaultResourceId", "KeyName" }, cmk.Arguments.Select(a => a.Parameter));
+        }
+
+        [Fact]
         public void The_catalog_matches_rules_md()
         {
             Assert.Equal(24, RuleCatalog.All.Count);

@@ -48,6 +48,8 @@ namespace AoaiHardening.Cmdlets.Compliance
         public SwitchParameter PassThru { get; set; }
 
         private readonly List<AccountId> _repairedAccounts = new List<AccountId>();
+        /// <summary>Each fixing cmdlet warns once per run of its own; across many fixes, say each warning once.</summary>
+        private readonly HashSet<string> _warned = new HashSet<string>(StringComparer.Ordinal);
 
         private RepairInputs _inputs = RepairInputs.None;
         /// <summary>Command lines already run in this invocation, with their result.</summary>
@@ -146,19 +148,29 @@ namespace AoaiHardening.Cmdlets.Compliance
             // collected (not thrown by an inherited ErrorActionPreference) and relayed under Repair's own -ErrorAction.
             ps.AddParameter("Confirm", false);
             ps.AddParameter("ErrorAction", ActionPreference.Continue);
+            // A nested pipeline writes warnings and verbose messages straight to the host; merged into its output they
+            // reach this cmdlet, which relays them (each warning once per run) under its own preferences.
+            ps.Commands.Commands[0].MergeMyResults(PipelineResultTypes.Warning, PipelineResultTypes.Output);
+            ps.Commands.Commands[0].MergeMyResults(PipelineResultTypes.Verbose, PipelineResultTypes.Output);
             try
             {
-                ps.Invoke();
+                foreach (var item in ps.Invoke())
+                {
+                    switch (item?.BaseObject)
+                    {
+                        case WarningRecord warning when _warned.Add(warning.Message):
+                            WriteWarning(warning.Message);
+                            break;
+                        case VerboseRecord verbose:
+                            WriteVerbose(verbose.Message);
+                            break;
+                    }
+                }
             }
             catch (RuntimeException ex)
             {
                 WriteError(ex.ErrorRecord);
                 return Done(result, AoaiRepairStatus.Failed, ex.Message);
-            }
-            finally
-            {
-                foreach (var warning in ps.Streams.Warning) WriteWarning(warning.Message);
-                foreach (var verbose in ps.Streams.Verbose) WriteVerbose(verbose.Message);
             }
             if (ps.Streams.Error.Count > 0)
             {
