@@ -52,6 +52,21 @@ namespace AoaiHardening.Arm
             return Create(rid.SubscriptionId!, rid.ResourceGroupName!, rid.Name);
         }
 
+        /// <summary>Parses without throwing: false for anything that is not a deployed account's id (e.g. a template's synthetic id).</summary>
+        public static bool TryParse(string resourceId, out AccountId? accountId)
+        {
+            try
+            {
+                accountId = Parse(resourceId);
+                return true;
+            }
+            catch (ArgumentException)
+            {
+                accountId = null;
+                return false;
+            }
+        }
+
         /// <summary>True when the string is a well-formed ARM id of some other resource type (pipeline input to skip, not an error).</summary>
         public static bool IsOtherResourceType(string resourceId) =>
             TryParseIdentifier(resourceId, out var rid, out _) &&

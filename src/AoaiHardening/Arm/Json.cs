@@ -12,6 +12,9 @@ namespace AoaiHardening.Arm
             ? (v.TryGetValue(out string? s) ? s : v.ToJsonString())
             : null;
 
+        /// <summary>A JSON string's value; null for anything else (numbers, objects, absent). For names, ids and types.</summary>
+        public static string? StringOnly(JsonNode? node) => node is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+
         /// <summary>A boolean, also when an RP sends "true"/"false" as a string.</summary>
         public static bool? Bool(JsonNode? node)
         {

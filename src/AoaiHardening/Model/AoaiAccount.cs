@@ -52,6 +52,9 @@ namespace AoaiHardening.Model
         /// <summary>The ARM resource JSON as received; unknown fields included.</summary>
         public string RawJson { get; private set; } = "{}";
 
+        /// <summary>The parsed resource, kept so rule evaluation does not parse RawJson again; never handed out.</summary>
+        internal System.Text.Json.Nodes.JsonObject Resource { get; private set; } = new System.Text.Json.Nodes.JsonObject();
+
         public override string ToString() => Id;
 
         internal static AoaiAccount FromJson(JsonObject json)
@@ -98,6 +101,7 @@ namespace AoaiHardening.Model
                 ProvisioningState = Json.Str(props?["provisioningState"]),
                 Etag = Json.Str(json["etag"]),
                 RawJson = json.ToJsonString(),
+                Resource = json,
             };
             if (json["tags"] is JsonObject tags)
             {

@@ -76,7 +76,7 @@ namespace AoaiHardening.Rules
             // Per account, not per finding: where it lives, and whether a command line can name it.
             var scope = Scope.Match(account.Id);
             var identity = new AccountIdentity(account, kind, scope.Success ? scope.Groups["sub"].Value : null,
-                scope.Success ? scope.Groups["rg"].Value : null, IsArmAccountId(account.Id));
+                scope.Success ? scope.Groups["rg"].Value : null, AccountId.TryParse(account.Id, out _));
             foreach (var rule in Selected)
             {
                 if (!kindInScope && !(_options.IncludeAllKinds && rule.Info.AppliesToAllKinds)) continue;
@@ -165,19 +165,6 @@ namespace AoaiHardening.Rules
             finding.WaiverReason = waiver.Reason;
             finding.WaiverExpires = waiver.Expires;
             return finding;
-        }
-
-        private static bool IsArmAccountId(string id)
-        {
-            try
-            {
-                AccountId.Parse(id);
-                return true;
-            }
-            catch (ArgumentException)
-            {
-                return false;
-            }
         }
     }
 }

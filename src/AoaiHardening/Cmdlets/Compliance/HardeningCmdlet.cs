@@ -139,8 +139,7 @@ namespace AoaiHardening.Cmdlets.Compliance
 
         private void EvaluateLive(AoaiAccount account)
         {
-            var json = JsonNode.Parse(account.RawJson) as JsonObject ?? new JsonObject();
-            var resource = new InputResource(account.Id, AccountId.ResourceType, account.Name, json, null);
+            var resource = new InputResource(account.Id, AccountId.ResourceType, account.Name, account.Resource, null);
             Evaluate(resource, new LiveRelatedSource(account.Id, LiveReaders));
         }
 

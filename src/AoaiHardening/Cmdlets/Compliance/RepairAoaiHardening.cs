@@ -114,15 +114,9 @@ namespace AoaiHardening.Cmdlets.Compliance
             result.Command = fix.Render(finding, _inputs);
             if (!_available.Contains(fix.Command))
                 return Done(result, AoaiRepairStatus.NotAvailable, $"The fix for {finding.RuleId}, {fix.Command}, is not available in this version yet.");
-            AccountId account;
-            try
-            {
-                account = AccountId.Parse(finding.ResourceId);
-            }
-            catch (ArgumentException)
-            {
+            if (!AccountId.TryParse(finding.ResourceId, out var parsed))
                 return Done(result, AoaiRepairStatus.Skipped, $"'{finding.ResourceId}' is not a deployed account (offline template input?): fix the source instead.");
-            }
+            var account = parsed!;
             var (parameters, missing) = fix.Bind(finding, _inputs);
             if (missing.Length > 0)
                 return Done(result, AoaiRepairStatus.Skipped, $"{fix.Command} needs {string.Join(" and ", missing)}: pass {(missing.Length == 1 ? "it" : "them")} to Repair-AoaiHardening.");

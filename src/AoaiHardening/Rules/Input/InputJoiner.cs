@@ -48,7 +48,7 @@ namespace AoaiHardening.Rules.Input
                     if (!isAccount[i]) continue;
                     var providers = key.IndexOf("/providers/", StringComparison.OrdinalIgnoreCase);
                     if (providers > 0) Add(accountsByGroup, key.Substring(0, providers), i);
-                    var vaultHost = Host(OfflineInputReader.Text(At(all[i].Json, "properties", "encryption", "keyVaultProperties", "keyVaultUri")));
+                    var vaultHost = Host(Json.StringOnly(At(all[i].Json, "properties", "encryption", "keyVaultProperties", "keyVaultUri")));
                     if (vaultHost == null) continue;
                     Add(accountsByVaultHost, vaultHost, i);
                     // A vault is named by the first label of its host; template vaults carry no vaultUri to compare.
@@ -111,7 +111,7 @@ namespace AoaiHardening.Rules.Input
             // The scope is properties.scope (REST); a template assignment has none, and its id says where it is deployed.
             private IEnumerable<int> AssignmentTargets(InputResource assignment)
             {
-                var scope = OfflineInputReader.Text(At(assignment.Json, "properties", "scope")) ?? ScopeOfExtension(assignment.Id);
+                var scope = Json.StringOnly(At(assignment.Json, "properties", "scope")) ?? ScopeOfExtension(assignment.Id);
                 if (scope == null) return Enumerable.Empty<int>();
                 var key = ResourceIds.Key(scope);
                 var atAccount = byId.TryGetValue(key, out var found) ? found.Where(j => isAccount[j]) : Enumerable.Empty<int>();
@@ -125,7 +125,7 @@ namespace AoaiHardening.Rules.Input
                     .Concat(Json.Objects(At(properties, "manualPrivateLinkServiceConnections")));
                 foreach (var connection in connections)
                 {
-                    var target = OfflineInputReader.Text(At(connection, "properties", "privateLinkServiceId"));
+                    var target = Json.StringOnly(At(connection, "properties", "privateLinkServiceId"));
                     if (target != null && byId.TryGetValue(ResourceIds.Key(target), out var found))
                         foreach (var j in found.Where(j => isAccount[j])) yield return j;
                 }
@@ -133,7 +133,7 @@ namespace AoaiHardening.Rules.Input
 
             private IEnumerable<int> VaultUsers(InputResource vault)
             {
-                var host = Host(OfflineInputReader.Text(At(vault.Json, "properties", "vaultUri")));
+                var host = Host(Json.StringOnly(At(vault.Json, "properties", "vaultUri")));
                 var users = host != null ? accountsByVaultHost.TryGetValue(host, out var byHost) ? byHost : null
                     : accountsByVaultName.TryGetValue(vault.Name, out var byName) ? byName : null;
                 return users ?? Enumerable.Empty<int>();
@@ -157,7 +157,7 @@ namespace AoaiHardening.Rules.Input
         }
 
         private static string? KeyName(InputResource account) =>
-            OfflineInputReader.Text(At(account.Json, "properties", "encryption", "keyVaultProperties", "keyName"));
+            Json.StringOnly(At(account.Json, "properties", "encryption", "keyVaultProperties", "keyName"));
 
         /// <summary>"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}" → scope.</summary>
         private static string? ScopeOfExtension(string id)

@@ -156,11 +156,11 @@ namespace AoaiHardening.Rules.Input
             if (!(node is JsonObject json)) throw new OfflineInputException(file, path, "expected a resource object.");
             if (json.ContainsKey("ResourceId") || json.ContainsKey("ResourceType")) json = GetAzResource.ToRest(json);
 
-            var id = Text(json["id"]);
-            var type = Text(json["type"]) ?? (id == null ? null : ResourceIds.TypeOf(id));
+            var id = Json.StringOnly(json["id"]);
+            var type = Json.StringOnly(json["type"]) ?? (id == null ? null : ResourceIds.TypeOf(id));
             if (type == null)
                 throw new OfflineInputException(file, path, "a resource needs a 'type', or an 'id' that names its provider.");
-            var name = Text(json["name"]) ?? (id == null ? string.Empty : ResourceIds.LastSegment(id));
+            var name = Json.StringOnly(json["name"]) ?? (id == null ? string.Empty : ResourceIds.LastSegment(id));
             return new InputResource(id ?? string.Empty, type, ResourceIds.LastSegment(name), json, new SourceLocation(file, path));
         }
 
@@ -169,7 +169,7 @@ namespace AoaiHardening.Rules.Input
         {
             if (!(table["columns"] is JsonArray columns) || !(table["rows"] is JsonArray rows))
                 throw new OfflineInputException(file, "$.data", "a Resource Graph table needs 'columns' and 'rows' arrays.");
-            var names = columns.Select((c, i) => Text((c as JsonObject)?["name"])
+            var names = columns.Select((c, i) => Json.StringOnly((c as JsonObject)?["name"])
                 ?? throw new OfflineInputException(file, $"$.data.columns[{i}]", "a column needs a 'name'.")).ToList();
 
             var objects = new JsonArray();
@@ -183,8 +183,6 @@ namespace AoaiHardening.Rules.Input
             }
             return objects;
         }
-
-        internal static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue(out string? s) ? s : null;
 
         private static string Reason(JsonException ex)
         {

@@ -37,7 +37,7 @@ namespace AoaiHardening.Rules.Input
 
         // "deploymentTemplate" also matches the subscription, management group and tenant template schemas.
         private static bool SchemaNames(JsonObject root, string kind) =>
-            OfflineInputReader.Text(root["$schema"])?.IndexOf(kind, StringComparison.OrdinalIgnoreCase) >= 0;
+            Json.StringOnly(root["$schema"])?.IndexOf(kind, StringComparison.OrdinalIgnoreCase) >= 0;
 
         public static List<InputResource> Read(string file, JsonObject template)
         {
@@ -89,15 +89,15 @@ namespace AoaiHardening.Rules.Input
             private void Declare(JsonNode? node, string path, Declared? parent, string? symbol)
             {
                 if (!(node is JsonObject source)) throw new OfflineInputException(file, path, "expected a template resource object.");
-                var type = OfflineInputReader.Text(source["type"]) ?? throw new OfflineInputException(file, path, "a template resource needs a 'type'.");
-                var name = OfflineInputReader.Text(source["name"]) ?? throw new OfflineInputException(file, path, "a template resource needs a 'name'.");
+                var type = Json.StringOnly(source["type"]) ?? throw new OfflineInputException(file, path, "a template resource needs a 'type'.");
+                var name = Json.StringOnly(source["name"]) ?? throw new OfflineInputException(file, path, "a template resource needs a 'name'.");
 
                 // A nested child may write its type short ("deployments") and its name short ("d1"); resolve both.
                 var fullType = parent == null || IsQualified(type) ? type : parent.Type + "/" + type;
                 var names = SplitName(name);
                 if (parent != null && names.Count < fullType.Split('/').Length - 1) names = parent.Names.Concat(names).ToList();
 
-                var d = new Declared(path, source, parent, fullType, names, OfflineInputReader.Text(source["scope"]), Json.Bool(source["existing"]) == true);
+                var d = new Declared(path, source, parent, fullType, names, Json.StringOnly(source["scope"]), Json.Bool(source["existing"]) == true);
                 declared.Add(d);
                 if (symbol != null) symbols[symbol] = d;
                 Collect(source["resources"], path + ".resources", d);
