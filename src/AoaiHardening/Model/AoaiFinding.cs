@@ -39,6 +39,8 @@ namespace AoaiHardening.Model
         public string? Kind { get; internal set; }
         /// <summary>What inside the resource the finding is about, e.g. "deployment gpt-4o"; null for the account itself.</summary>
         public string? Target { get; internal set; }
+        /// <summary>Structured facts behind the finding (e.g. PrincipalId, RoleDefinitionId, Scope of a role assignment); null when none.</summary>
+        public System.Collections.Generic.IReadOnlyDictionary<string, string>? Evidence { get; internal set; }
         /// <summary>The value found, as text (e.g. "publicNetworkAccess=Enabled, networkAcls.defaultAction=Allow").</summary>
         public string? Actual { get; internal set; }
         /// <summary>The compliant value, as text.</summary>

@@ -50,6 +50,9 @@ namespace AoaiHardening.Rules
         public string Command { get; }
         public IReadOnlyList<FixArgument> Arguments { get; }
 
+        /// <summary>The fix removes access (e.g. revokes a role): Repair-AoaiHardening runs it only with -Force.</summary>
+        public bool HighImpact { get; set; }
+
         public static FixArgument FromInput(string parameter, Func<RepairInputs, object?> value, string placeholder, string? repairParameter = null) =>
             new FixArgument(parameter, (_, inputs) => value(inputs), placeholder, repairParameter ?? parameter);
 

@@ -117,6 +117,10 @@ namespace AoaiHardening.Rules
             {
                 return new[] { RuleOutcome.NotEvaluated(ex.Message) };
             }
+            catch (RelatedReadException ex)
+            {
+                return new[] { RuleOutcome.Error($"{rule.Id} could not be evaluated: {ex.Message}") };
+            }
             catch (Exception ex) when (ex is InvalidOperationException || ex is FormatException || ex is ArgumentException || ex is NullReferenceException || ex is InvalidCastException)
             {
                 return new[] { RuleOutcome.Error($"{rule.Id} could not read the resource: {ex.Message}") };
@@ -138,6 +142,7 @@ namespace AoaiHardening.Rules
                 ResourceGroupName = identity.ResourceGroupName,
                 Kind = identity.Kind,
                 Target = outcome.Target,
+                Evidence = outcome.Evidence,
                 Actual = outcome.Actual,
                 Expected = outcome.Expected,
                 Message = outcome.Message,

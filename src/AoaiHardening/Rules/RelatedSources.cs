@@ -39,6 +39,8 @@ namespace AoaiHardening.Rules
         private readonly string _accountId;
         private readonly IReadOnlyDictionary<string, Func<string, IReadOnlyList<InputResource>>> _readers;
         private readonly Dictionary<string, IReadOnlyList<InputResource>?> _cache = new Dictionary<string, IReadOnlyList<InputResource>?>(StringComparer.OrdinalIgnoreCase);
+        // A failed read is remembered too: every rule that needs the type reports the same error without asking ARM again.
+        private readonly Dictionary<string, RelatedReadException> _failures = new Dictionary<string, RelatedReadException>(StringComparer.OrdinalIgnoreCase);
 
         public LiveRelatedSource(string accountId, IReadOnlyDictionary<string, Func<string, IReadOnlyList<InputResource>>> readers)
         {
@@ -49,9 +51,29 @@ namespace AoaiHardening.Rules
         public IReadOnlyList<InputResource>? Get(string type)
         {
             if (_cache.TryGetValue(type, out var cached)) return cached;
-            var result = _readers.TryGetValue(type, out var read) ? read(_accountId) : null;
-            _cache[type] = result;
-            return result;
+            if (_failures.TryGetValue(type, out var failed)) throw failed;
+            try
+            {
+                var result = _readers.TryGetValue(type, out var read) ? read(_accountId) : null;
+                _cache[type] = result;
+                return result;
+            }
+            catch (RelatedReadException ex)
+            {
+                _failures[type] = ex;
+                throw;
+            }
+        }
+    }
+}
+
+namespace AoaiHardening.Rules
+{
+    /// <summary>A live read of related resources failed: the rules that need them report Error, the others still run.</summary>
+    internal sealed class RelatedReadException : InvalidOperationException
+    {
+        public RelatedReadException(string message, Exception inner) : base(message, inner)
+        {
         }
     }
 }

@@ -133,12 +133,17 @@ namespace AoaiHardening.Rules
             Define("AOAI-IAM-003", "No user holds a management role on the account", AoaiSeverity.Medium, "Default",
                 "A role assignment whose scope is the account or its resource group gives a principal of type `User` Owner, Contributor or Cognitive Services Contributor.",
                 "People with management roles can list keys and change network and content settings; grant them through groups with just-in-time elevation instead.",
-                new[] { "MCSB PA-7" }, "Revoke-AoaiRoleAssignment", requires: new[] { "roleAssignments" }),
+                new[] { "MCSB PA-7" }, "Revoke-AoaiRoleAssignment", requires: new[] { "roleAssignments" },
+                evaluate: c => RoleAssignmentRules.Evaluate(c, "User"),
+                fix: new Fix("Revoke-AoaiRoleAssignment", RevokeArguments(replaceWith: null)) { HighImpact = true }),
 
             Define("AOAI-IAM-004", "Workloads hold data-plane roles only", AoaiSeverity.Low, "Strict",
                 "A `ServicePrincipal` assignment at the account or its resource group with Owner, Contributor or Cognitive Services Contributor.",
                 "Applications need Cognitive Services OpenAI User to call the model, not the right to change or delete the account.",
-                new[] { "MCSB PA-7" }, "Revoke-AoaiRoleAssignment", requires: new[] { "roleAssignments" }, remediationText: "Grant-AoaiRoleAssignment -Role 'Cognitive Services OpenAI User', then Revoke-AoaiRoleAssignment."),
+                new[] { "MCSB PA-7" }, "Revoke-AoaiRoleAssignment", requires: new[] { "roleAssignments" },
+                remediationText: "Grant-AoaiRoleAssignment -Role 'Cognitive Services OpenAI User', then Revoke-AoaiRoleAssignment (Revoke-AoaiRoleAssignment -ReplaceWith does both, grant first).",
+                evaluate: c => RoleAssignmentRules.Evaluate(c, "ServicePrincipal"),
+                fix: new Fix("Revoke-AoaiRoleAssignment", RevokeArguments(replaceWith: "Cognitive Services OpenAI User")) { HighImpact = true }),
 
             // ---------------------------------------------------------------- Encryption
             Define("AOAI-ENC-001", "Customer-managed key encrypts data at rest", AoaiSeverity.Low, "Default",
@@ -275,6 +280,22 @@ namespace AoaiHardening.Rules
                    int.TryParse(text.Substring(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var prefix) &&
                    prefix >= 0 && prefix < 16;
         }
+
+        /// <summary>The revoke fix names the assignment by principal, role GUID and scope, all from the finding's evidence.</summary>
+        private static FixArgument[] RevokeArguments(string? replaceWith)
+        {
+            var arguments = new List<FixArgument>
+            {
+                Fix.FromFinding("PrincipalId", f => EvidenceOf(f, "PrincipalId")),
+                Fix.FromFinding("Role", f => EvidenceOf(f, "RoleDefinitionId")),
+                Fix.FromFinding("Scope", f => EvidenceOf(f, "Scope")),
+            };
+            if (replaceWith != null) arguments.Add(Fix.FromFinding("ReplaceWith", _ => replaceWith));
+            return arguments.ToArray();
+        }
+
+        private static string? EvidenceOf(AoaiFinding finding, string key) =>
+            finding.Evidence != null && finding.Evidence.TryGetValue(key, out var value) ? value : null;
 
         private static bool Is(string? value, string expected) => string.Equals(value, expected, StringComparison.OrdinalIgnoreCase);
 

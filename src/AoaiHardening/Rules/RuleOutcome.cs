@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using AoaiHardening.Model;
 
 namespace AoaiHardening.Rules
@@ -19,6 +20,14 @@ namespace AoaiHardening.Rules
         public string? Actual { get; }
         public string? Expected { get; }
         public string? Target { get; }
+        /// <summary>Structured facts behind the outcome (e.g. the principal, role and scope of an assignment); fixes read them.</summary>
+        public IReadOnlyDictionary<string, string>? Evidence { get; private set; }
+
+        public RuleOutcome WithEvidence(IReadOnlyDictionary<string, string> evidence)
+        {
+            Evidence = evidence;
+            return this;
+        }
 
         public static RuleOutcome Pass(string message, string? actual = null, string? expected = null, string? target = null) =>
             new RuleOutcome(AoaiFindingStatus.Pass, message, actual, expected, target);

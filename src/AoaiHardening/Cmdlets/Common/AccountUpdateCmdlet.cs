@@ -32,8 +32,19 @@ namespace AoaiHardening.Cmdlets
         /// <summary>The PATCH body: only the fields being changed.</summary>
         protected abstract JsonObject BuildPatch(AoaiAccount account);
 
+        /// <summary>
+        /// Checked after the read, before ShouldProcess: a non-null error refuses the change for this account and nothing
+        /// is written (e.g. removing an identity that customer-managed keys depend on).
+        /// </summary>
+        protected virtual ErrorRecord? Refuse(AoaiAccount account) => null;
+
         /// <summary>Called once, before the first write of this invocation (e.g. to warn about the consequences).</summary>
         protected virtual void BeforeFirstChange(AoaiAccount account)
+        {
+        }
+
+        /// <summary>Called after a verified change (e.g. to say what the caller needs next).</summary>
+        protected virtual void AfterChange(AoaiAccount updated)
         {
         }
 
@@ -50,6 +61,13 @@ namespace AoaiHardening.Cmdlets
                 {
                     WriteVerbose($"{current.Name}: already compliant ({Action}: nothing to do).");
                     if (PassThru) WriteObject(current);
+                    return;
+                }
+
+                var refusal = Refuse(current);
+                if (refusal != null)
+                {
+                    WriteError(refusal);
                     return;
                 }
 
@@ -78,6 +96,7 @@ namespace AoaiHardening.Cmdlets
                     return;
                 }
                 WriteVerbose($"{updated.Name}: {Action}: done.");
+                AfterChange(updated);
                 if (PassThru) WriteObject(updated);
             }
             catch (ArmRequestException ex) when (ex.Status == 404 && ex.Method == "GET")

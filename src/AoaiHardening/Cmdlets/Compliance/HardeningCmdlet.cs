@@ -134,8 +134,13 @@ namespace AoaiHardening.Cmdlets.Compliance
         /// Live related reads, per resource type, registered by the capabilities that introduce rules needing them
         /// (each is called at most once per account, only when a selected rule asks).
         /// </summary>
-        private static readonly IReadOnlyDictionary<string, Func<string, IReadOnlyList<InputResource>>> LiveReaders =
-            new Dictionary<string, Func<string, IReadOnlyList<InputResource>>>(StringComparer.OrdinalIgnoreCase);
+        private IReadOnlyDictionary<string, Func<string, IReadOnlyList<InputResource>>>? _liveReaders;
+
+        private IReadOnlyDictionary<string, Func<string, IReadOnlyList<InputResource>>> LiveReaders => _liveReaders ??=
+            new Dictionary<string, Func<string, IReadOnlyList<InputResource>>>(StringComparer.OrdinalIgnoreCase)
+            {
+                [RoleAssignmentRules.RelatedType] = accountId => RoleAssignmentRules.ReadLive(new Services.RoleAssignmentService(Arm), accountId, Call),
+            };
 
         private void EvaluateLive(AoaiAccount account)
         {

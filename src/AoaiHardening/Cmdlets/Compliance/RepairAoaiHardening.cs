@@ -43,6 +43,10 @@ namespace AoaiHardening.Cmdlets.Compliance
         [ValidateNotNullOrEmpty]
         public string? WorkspaceResourceId { get; set; }
 
+        /// <summary>Run fixes that remove access (revoking role assignments) too; without it they are reported as skipped. Never bypasses -WhatIf.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         /// <summary>Emit, instead of the repair results, each repaired account as it is afterwards, so the pipeline can test it again.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -125,6 +129,9 @@ namespace AoaiHardening.Cmdlets.Compliance
             if (_done.TryGetValue(result.Command, out var earlier))
                 return Done(result, earlier.Status, $"Same fix as for {earlier.RuleId} in this run: {earlier.Message}");
             if (!ShouldProcess($"{finding.ResourceName} ({finding.ResourceId})", $"Fix {finding.RuleId} ({finding.Title}) with {fix.Command}")) return null;
+            // Checked after ShouldProcess so that -WhatIf still shows the plan; -Force opts in, it never skips -WhatIf.
+            if (fix.HighImpact && !Force)
+                return Done(result, AoaiRepairStatus.Skipped, $"{fix.Command} removes access: review the command line and run it yourself, or pass -Force to Repair-AoaiHardening.");
             var outcome = Run(result, fix.Command, parameters);
             _done[result.Command] = outcome;
             if (outcome.Status == AoaiRepairStatus.Fixed && !_repairedAccounts.Any(a => string.Equals(a.Id, account.Id, StringComparison.OrdinalIgnoreCase)))

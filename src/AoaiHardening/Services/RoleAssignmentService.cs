@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure.Core;
+using AoaiHardening.Arm;
+using AoaiHardening.Model;
+
+namespace AoaiHardening.Services
+{
+    /// <summary>
+    /// The REST knowledge of Microsoft.Authorization role assignments and definitions (api-version 2022-04-01):
+    /// list at a scope with atScope()/assignedTo(), create with a GUID name, delete, and role names resolved once per
+    /// GUID. Cmdlets and the rules' live reader stay thin.
+    /// </summary>
+    internal sealed class RoleAssignmentService
+    {
+        private const string Provider = "/providers/Microsoft.Authorization";
+        private readonly ArmClient _arm;
+        private readonly Dictionary<string, string> _roleNames = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+        public RoleAssignmentService(ArmClient arm) => _arm = arm;
+
+        /// <summary>
+        /// Assignments at the scope or above it (resource group, subscription, management groups, root): what reaches a
+        /// resource. ARM returns the management-group ones the caller may read. Optionally for one principal only.
+        /// </summary>
+        public IEnumerable<JsonObject> ListAtScope(string scope, string? principalId, ArmCallOptions call)
+        {
+            var filter = principalId == null ? "atScope()" : $"atScope() and assignedTo('{principalId}')";
+            return _arm.List($"{PathOf(scope)}{Provider}/roleAssignments?$filter={Uri.EscapeDataString(filter)}", ApiVersions.Authorization, call);
+        }
+
+        /// <summary>PUT one assignment. The name is deterministic (see <see cref="NameFor"/>) so a retried create is idempotent.</summary>
+        public JsonObject Create(string scope, string roleDefinitionGuid, string principalId, string principalType, string? description, string? subscriptionForRole, ArmCallOptions call)
+        {
+            var properties = new JsonObject
+            {
+                ["roleDefinitionId"] = RoleDefinitionPath(subscriptionForRole, roleDefinitionGuid),
+                ["principalId"] = principalId,
+                ["principalType"] = principalType,
+            };
+            if (!string.IsNullOrEmpty(description)) properties["description"] = description;
+            var name = NameFor(scope, roleDefinitionGuid, principalId);
+            return _arm.Send(RequestMethod.Put, $"{PathOf(scope)}{Provider}/roleAssignments/{name}", ApiVersions.Authorization,
+                new JsonObject { ["properties"] = properties }, call) ?? new JsonObject();
+        }
+
+        /// <summary>DELETE by id; null when the assignment was already gone (204).</summary>
+        public JsonObject? Delete(string assignmentId, ArmCallOptions call) =>
+            _arm.Send(RequestMethod.Delete, assignmentId, ApiVersions.Authorization, null, call);
+
+        /// <summary>The role's display name: built-ins from the table, others read once from ARM; the GUID itself if unreadable.</summary>
+        public string RoleName(string roleGuid, string? subscriptionId, ArmCallOptions call, Action<string>? onUnreadable = null)
+        {
+            if (BuiltInRoles.ById(roleGuid) is { } builtIn) return builtIn.Name;
+            if (_roleNames.TryGetValue(roleGuid, out var known)) return known;
+            string name;
+            try
+            {
+                var definition = _arm.Get(RoleDefinitionPath(subscriptionId, roleGuid), ApiVersions.Authorization, call);
+                name = Json.Str((definition?["properties"] as JsonObject)?["roleName"]) ?? roleGuid;
+            }
+            catch (ArmRequestException ex) when (ex.Status == 403 || ex.Status == 404)
+            {
+                onUnreadable?.Invoke($"Role definition {roleGuid} could not be read ({ex.Status} {ex.ErrorCode}); showing its id.");
+                name = roleGuid;
+            }
+            _roleNames[roleGuid] = name;
+            return name;
+        }
+
+        /// <summary>A role's GUID from a friendly name (built-in table, else an ARM lookup of custom roles) or a GUID; null when unknown.</summary>
+        public (string Id, string Name)? ResolveRole(string role, string subscriptionId, ArmCallOptions call)
+        {
+            var trimmed = role.Trim();
+            var guid = BuiltInRoles.GuidOf(trimmed);
+            if (guid != null && (BuiltInRoles.IsGuid(trimmed) || trimmed.IndexOf("/roleDefinitions/", StringComparison.OrdinalIgnoreCase) >= 0))
+                return (guid, RoleName(guid, subscriptionId, call));
+            if (BuiltInRoles.ByName(trimmed) is { } builtIn) return (builtIn.Id, builtIn.Name);
+            var filter = Uri.EscapeDataString($"roleName eq '{trimmed.Replace("'", "''")}'");
+            foreach (var definition in _arm.List($"/subscriptions/{subscriptionId}{Provider}/roleDefinitions?$filter={filter}", ApiVersions.Authorization, call))
+            {
+                var id = Json.Str(definition["name"]);
+                if (id != null) return (id, Json.Str((definition["properties"] as JsonObject)?["roleName"]) ?? trimmed);
+            }
+            return null;
+        }
+
+        public AoaiRoleAssignment ToModel(JsonObject json, string? accountId, string? accountName, string? subscriptionId, ArmCallOptions call, Action<string>? onUnreadable = null)
+        {
+            var guid = BuiltInRoles.GuidOf(Json.Str((json["properties"] as JsonObject)?["roleDefinitionId"])) ?? string.Empty;
+            var name = guid.Length == 0 ? "(unknown)" : RoleName(guid, subscriptionId, call, onUnreadable);
+            return AoaiRoleAssignment.FromJson(json, name, accountId, accountName);
+        }
+
+        /// <summary>
+        /// A name-based GUID (RFC 4122 version 5 layout over SHA-1) of scope, role and principal: the same grant always
+        /// has the same name, so a PUT retried after a lost response is a no-op instead of a 409.
+        /// </summary>
+        public static string NameFor(string scope, string roleGuid, string principalId)
+        {
+            using var sha = SHA1.Create();
+            var hash = sha.ComputeHash(Encoding.UTF8.GetBytes($"aoaihardening|{scope.TrimEnd('/').ToLowerInvariant()}|{roleGuid.ToLowerInvariant()}|{principalId.ToLowerInvariant()}"));
+            var bytes = new byte[16];
+            Array.Copy(hash, bytes, 16);
+            bytes[6] = (byte)((bytes[6] & 0x0F) | 0x50);
+            bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+            var hex = BitConverter.ToString(bytes).Replace("-", string.Empty).ToLowerInvariant();
+            return $"{hex.Substring(0, 8)}-{hex.Substring(8, 4)}-{hex.Substring(12, 4)}-{hex.Substring(16, 4)}-{hex.Substring(20, 12)}";
+        }
+
+        private static string RoleDefinitionPath(string? subscriptionId, string roleGuid) =>
+            !string.IsNullOrEmpty(subscriptionId) ? $"/subscriptions/{subscriptionId}{Provider}/roleDefinitions/{roleGuid}" : $"{Provider}/roleDefinitions/{roleGuid}";
+
+        /// <summary>The root scope "/" is addressed as the empty prefix ("/providers/Microsoft.Authorization/…").</summary>
+        private static string PathOf(string scope) => scope == "/" ? string.Empty : scope.TrimEnd('/');
+    }
+}
