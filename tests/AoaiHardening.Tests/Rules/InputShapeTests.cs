@@ -35,20 +35,41 @@ namespace AoaiHardening.Tests.Rules
                 "{\"customSubDomainName\":\"cmk-uami\",\"disableLocalAuth\":false,\"encryption\":{\"keySource\":\"Microsoft.KeyVault\",\"keyVaultProperties\":{\"identityClientId\":\"c1\"}}}"),
         };
 
+        /// <summary>One assignment per account at the account: a user Owner (IAM-003 fails), a workload Contributor (IAM-004 fails), a workload OpenAI User.</summary>
+        private static readonly (string Account, string Role, string PrincipalType, string Name)[] Assignments =
+        {
+            ("hardened", "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd", "ServicePrincipal", "0a000000-0000-4000-8000-000000000001"),
+            ("exposed", "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "User", "0a000000-0000-4000-8000-000000000002"),
+            ("cmk-uami", "b24988ac-6180-42a0-ab88-20f7382dd24c", "ServicePrincipal", "0a000000-0000-4000-8000-000000000003"),
+        };
+
+        private static string AccountIdOf(string name) => $"{Group}/providers/Microsoft.CognitiveServices/accounts/{name}";
+
         private static string Rest() => "[" + string.Join(",", Accounts.Select(a =>
             $"{{\"id\":\"{Group}/providers/Microsoft.CognitiveServices/accounts/{a.Name}\",\"name\":\"{a.Name}\",\"type\":\"Microsoft.CognitiveServices/accounts\"," +
-            $"\"kind\":\"{a.Kind}\",\"location\":\"eastus\",\"identity\":{a.Identity},\"properties\":{a.Properties}}}")) + "]";
+            $"\"kind\":\"{a.Kind}\",\"location\":\"eastus\",\"identity\":{a.Identity},\"properties\":{a.Properties}}}").Concat(Assignments.Select(r =>
+            $"{{\"id\":\"{AccountIdOf(r.Account)}/providers/Microsoft.Authorization/roleAssignments/{r.Name}\",\"name\":\"{r.Name}\",\"type\":\"Microsoft.Authorization/roleAssignments\"," +
+            $"\"properties\":{{\"roleDefinitionId\":\"/subscriptions/00000000-0000-0000-0000-000000000009/providers/Microsoft.Authorization/roleDefinitions/{r.Role}\"," +
+            $"\"principalId\":\"11111111-0000-4000-8000-000000000001\",\"principalType\":\"{r.PrincipalType}\",\"scope\":\"{AccountIdOf(r.Account)}\"}}}}"))) + "]";
 
         private static string GetAzResource() => "[" + string.Join(",", Accounts.Select(a =>
             $"{{\"ResourceId\":\"{Group}/providers/Microsoft.CognitiveServices/accounts/{a.Name}\",\"Name\":\"{a.Name}\",\"ResourceName\":\"{a.Name}\"," +
             $"\"ResourceGroupName\":\"rg-shapes\",\"ResourceType\":\"Microsoft.CognitiveServices/accounts\",\"Kind\":\"{a.Kind}\",\"Location\":\"eastus\"," +
-            $"\"Identity\":{a.Identity.Replace("\"type\"", "\"Type\"")},\"Properties\":{a.Properties}}}")) + "]";
+            $"\"Identity\":{a.Identity.Replace("\"type\"", "\"Type\"")},\"Properties\":{a.Properties}}}").Concat(Assignments.Select(r =>
+            // Get-AzRoleAssignment | ConvertTo-Json
+            $"{{\"RoleAssignmentName\":\"{r.Name}\",\"RoleAssignmentId\":\"{AccountIdOf(r.Account)}/providers/Microsoft.Authorization/roleAssignments/{r.Name}\"," +
+            $"\"Scope\":\"{AccountIdOf(r.Account)}\",\"DisplayName\":\"someone\",\"SignInName\":null,\"RoleDefinitionName\":\"x\",\"RoleDefinitionId\":\"{r.Role}\"," +
+            $"\"ObjectId\":\"11111111-0000-4000-8000-000000000001\",\"ObjectType\":\"{r.PrincipalType}\",\"CanDelegate\":false}}"))) + "]";
 
         private static string Template() =>
             "{\"$schema\":\"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\",\"contentVersion\":\"1.0.0.0\",\"resources\":[" +
             string.Join(",", Accounts.Select(a =>
                 $"{{\"type\":\"Microsoft.CognitiveServices/accounts\",\"apiVersion\":\"2025-09-01\",\"name\":\"{a.Name}\",\"kind\":\"{a.Kind}\",\"location\":\"eastus\"," +
-                $"\"sku\":{{\"name\":\"S0\"}},\"identity\":{a.Identity},\"properties\":{a.Properties}}}")) + "]}";
+                $"\"sku\":{{\"name\":\"S0\"}},\"identity\":{a.Identity},\"properties\":{a.Properties}}}").Concat(Assignments.Select(r =>
+                $"{{\"type\":\"Microsoft.Authorization/roleAssignments\",\"apiVersion\":\"2022-04-01\",\"name\":\"[guid('{r.Name}')]\"," +
+                $"\"scope\":\"[resourceId('Microsoft.CognitiveServices/accounts', '{r.Account}')]\"," +
+                $"\"properties\":{{\"roleDefinitionId\":\"[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '{r.Role}')]\"," +
+                $"\"principalId\":\"[parameters('principal')]\",\"principalType\":\"{r.PrincipalType}\"}}}}"))) + "]}";
 
         private Dictionary<string, AoaiFindingStatus> Evaluate(string fileName, string json)
         {

@@ -136,7 +136,7 @@ namespace AoaiHardening.Rules.Input
         }
 
         private static bool IsResource(JsonObject o) =>
-            o.ContainsKey("id") || o.ContainsKey("type") || o.ContainsKey("ResourceId") || o.ContainsKey("ResourceType");
+            o.ContainsKey("id") || o.ContainsKey("type") || o.ContainsKey("ResourceId") || o.ContainsKey("ResourceType") || o.ContainsKey("RoleAssignmentId");
 
         private static List<InputResource> Resources(string file, JsonArray array, string path)
         {
@@ -154,7 +154,8 @@ namespace AoaiHardening.Rules.Input
         private static InputResource Resource(string file, JsonNode? node, string path)
         {
             if (!(node is JsonObject json)) throw new OfflineInputException(file, path, "expected a resource object.");
-            if (json.ContainsKey("ResourceId") || json.ContainsKey("ResourceType")) json = GetAzResource.ToRest(json);
+            if (json.ContainsKey("RoleAssignmentId")) json = GetAzRoleAssignment.ToRest(json);
+            else if (json.ContainsKey("ResourceId") || json.ContainsKey("ResourceType")) json = GetAzResource.ToRest(json);
 
             var id = Json.StringOnly(json["id"]);
             var type = Json.StringOnly(json["type"]) ?? (id == null ? null : ResourceIds.TypeOf(id));
@@ -193,6 +194,34 @@ namespace AoaiHardening.Rules.Input
                 .DefaultIfEmpty(ex.Message.Length)
                 .Min();
             return ex.Message.Substring(0, cut);
+        }
+
+        /// <summary>
+        /// Get-AzRoleAssignment objects (PSRoleAssignment: RoleAssignmentId, Scope, RoleDefinitionId as a GUID, ObjectId,
+        /// ObjectType) mapped to the ARM REST shape, so `Get-AzRoleAssignment | ConvertTo-Json` is input like any other.
+        /// </summary>
+        private static class GetAzRoleAssignment
+        {
+            public static JsonObject ToRest(JsonObject ps)
+            {
+                var id = Json.StringOnly(ps["RoleAssignmentId"]) ?? string.Empty;
+                var properties = new JsonObject
+                {
+                    ["roleDefinitionId"] = Json.StringOnly(ps["RoleDefinitionId"]),
+                    ["principalId"] = Json.StringOnly(ps["ObjectId"]),
+                    ["principalType"] = Json.StringOnly(ps["ObjectType"]),
+                    ["scope"] = Json.StringOnly(ps["Scope"]),
+                    ["description"] = Json.StringOnly(ps["Description"]),
+                    ["condition"] = Json.StringOnly(ps["Condition"]),
+                };
+                return new JsonObject
+                {
+                    ["id"] = id,
+                    ["name"] = Json.StringOnly(ps["RoleAssignmentName"]) ?? ResourceIds.LastSegment(id),
+                    ["type"] = "Microsoft.Authorization/roleAssignments",
+                    ["properties"] = properties,
+                };
+            }
         }
 
         /// <summary>Get-AzResource objects (PascalCase PSResource members) mapped to the ARM REST shape.</summary>
