@@ -61,6 +61,7 @@ public sealed class ArmEmulator : IAsyncDisposable
         ControlApi.Map(app, state);
         new ResourcesProvider(state).Map(app);
         new CognitiveServicesProvider(state).Map(app);
+        new AuthorizationProvider(state).Map(app);
         new GenericProvider(state).Map(app);
 
         await app.StartAsync(ct);

@@ -45,6 +45,10 @@ internal static class ArmErrors
     public static ArmException ResourceGroupNotFound(string resourceGroup) => new(404, "ResourceGroupNotFound",
         $"Resource group '{resourceGroup}' could not be found.");
 
+    /// <summary>A management group scope the scenario does not declare.</summary>
+    public static ArmException ManagementGroupNotFound(string name) => new(404, "ManagementGroupNotFound",
+        $"The management group '{name}' could not be found.");
+
     /// <param name="typeAndName">e.g. <c>Microsoft.CognitiveServices/accounts/myAccount</c>.</param>
     public static ArmException ResourceNotFound(string typeAndName, string resourceGroup) => new(404, "ResourceNotFound",
         $"The Resource '{typeAndName}' under resource group '{resourceGroup}' was not found. " +

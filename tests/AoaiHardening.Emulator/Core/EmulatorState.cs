@@ -16,6 +16,7 @@ public sealed class EmulatorState
     {
         this.baseConfig = baseConfig.Validated();
         config = this.baseConfig;
+        Resources.RegisterView(ManagedIdentity.UserAssignedType, ManagedIdentity.FillUserAssigned);
     }
 
     /// <summary>Behaviour knobs, read on every request. Assign a <c>with</c> copy to change them.</summary>
@@ -38,10 +39,12 @@ public sealed class EmulatorState
     internal Lock Gate { get; } = new();
     internal ResourceStore Resources { get; } = new();
     internal OperationStore Operations { get; } = new();
+    internal RoleAssignmentStore RoleAssignments { get; } = new();
     internal Tenant Tenant => tenant;
 
     /// <summary>
-    /// Replaces all state with the scenario (JSON text): subscriptions, resource groups, resources; clears the request
+    /// Replaces all state with the scenario (JSON text): subscriptions, resource groups, resources, management groups,
+    /// principals, role assignments; clears the request
     /// log, faults, operations and rate-limit counters; config becomes the startup config overlaid with the scenario's "config".
     /// </summary>
     /// <exception cref="ScenarioException">The JSON is not a valid scenario; state is left unchanged.</exception>
@@ -55,6 +58,9 @@ public sealed class EmulatorState
             foreach (var seed in scenario.Seeds)
                 Resources.Add(seed.Id, seed.SubscriptionId, seed.ResourceGroup, seed.Type, seed.Name, (JsonObject)seed.Body.DeepClone());
             Operations.Clear();
+            RoleAssignments.Clear();
+            foreach (var assignment in scenario.RoleAssignmentSeeds)
+                RoleAssignments.Put(assignment);
             tenant = Tenant.From(scenario);
             config = newConfig;
             lastScenarioJson = json;
@@ -76,26 +82,45 @@ public sealed class EmulatorState
         return reply.WriteAsync(ctx);
     }
 
-    /// <summary>Stored resources as GET renders them, optionally of one type (case-insensitive), in creation order.</summary>
+    /// <summary>
+    /// Stored resources as GET renders them, optionally of one type (case-insensitive), in creation order;
+    /// role assignments (type <c>Microsoft.Authorization/roleAssignments</c>) come after the other resources.
+    /// </summary>
     public IReadOnlyList<JsonObject> GetResources(string? type = null)
     {
         lock (Gate)
-            return Resources.Query(type: type).Select(Resources.Render).ToList();
+        {
+            var resources = Resources.Query(type: type).Select(Resources.Render);
+            if (type is null || type.Equals(RoleAssignment.Type, StringComparison.OrdinalIgnoreCase))
+                resources = resources.Concat(RoleAssignments.All.Select(a => a.Render()));
+            return resources.ToList();
+        }
     }
 
-    /// <summary>One stored resource as GET renders it, or null.</summary>
+    /// <summary>One stored resource (or role assignment) as GET renders it, or null.</summary>
     public JsonObject? GetResource(string id)
     {
         lock (Gate)
-            return Resources.Find(id) is { } r ? Resources.Render(r) : null;
+        {
+            if (Resources.Find(id) is { } r)
+                return Resources.Render(r);
+            var name = id.TrimEnd('/').Split('/')[^1];
+            return RoleAssignments.Find(name) is { } a && a.Id.Equals(id.TrimEnd('/'), StringComparison.OrdinalIgnoreCase) ? a.Render() : null;
+        }
     }
 }
 
-/// <summary>Subscriptions and resource groups of the loaded scenario. Immutable: a new scenario swaps the whole object.</summary>
+/// <summary>
+/// Subscriptions, resource groups, management groups and directory principals of the loaded scenario.
+/// Immutable: a new scenario swaps the whole object.
+/// </summary>
 internal sealed class Tenant
 {
     private readonly Dictionary<string, ScenarioSubscription> subscriptions = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<(string, string), ScenarioResourceGroup> groups = new(CaseInsensitivePair.Instance);
+    private readonly Dictionary<string, ScenarioManagementGroup> managementGroups = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> managementGroupOf = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, ScenarioPrincipal> principals = new(StringComparer.OrdinalIgnoreCase);
 
     private Tenant(string tenantId) => TenantId = tenantId;
 
@@ -111,8 +136,23 @@ internal sealed class Tenant
             foreach (var rg in sub.ResourceGroups)
                 tenant.groups[(sub.SubscriptionId, rg.Name)] = rg;
         }
+        foreach (var mg in scenario.ManagementGroups)
+        {
+            tenant.managementGroups[mg.Name] = mg;
+            foreach (var sub in mg.Subscriptions)
+                tenant.managementGroupOf[sub] = mg.Name;
+        }
+        foreach (var p in scenario.Principals)
+            tenant.principals[p.Id] = p with { Type = ScenarioPrincipal.Canonical(p.Type) ?? p.Type };
         return tenant;
     }
+
+    public ScenarioManagementGroup? FindManagementGroup(string name) => managementGroups.GetValueOrDefault(name);
+
+    /// <summary>The management group that lists the subscription, or null (then only the root is above it).</summary>
+    public string? ManagementGroupOf(string subscriptionId) => managementGroupOf.GetValueOrDefault(subscriptionId);
+
+    public ScenarioPrincipal? FindPrincipal(string id) => principals.GetValueOrDefault(id);
 
     public ScenarioSubscription? FindSubscription(string subscriptionId) => subscriptions.GetValueOrDefault(subscriptionId);
 

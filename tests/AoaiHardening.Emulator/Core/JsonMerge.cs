@@ -15,8 +15,13 @@ internal static class JsonMerge
         {
             if (value is null)
                 target.Remove(name);
-            else if (value is JsonObject patchObject && target[name] is JsonObject targetObject)
+            else if (value is JsonObject patchObject)
+            {
+                // Merged into an empty object when the target has none, so nulls inside still mean "absent" (RFC 7396).
+                if (target[name] is not JsonObject targetObject)
+                    target[name] = targetObject = new JsonObject();
                 Apply(targetObject, patchObject);
+            }
             else
                 target[name] = value.DeepClone();
         }

@@ -86,9 +86,9 @@ internal sealed class CognitiveServicesProvider
 
         var (subscriptionId, resourceGroup) = Scope(ctx);
         var name = (string)ctx.GetRouteValue("accountName")!;
-        var resource = existing ?? state.Resources.Add(
-            ResourceIds.For(subscriptionId, resourceGroup, AccountType, name), subscriptionId, resourceGroup, AccountType, name, body);
-        ManagedIdentity.Assign(body, existing?.Body, state.TenantId);
+        var id = ResourceIds.For(subscriptionId, resourceGroup, AccountType, name);
+        ManagedIdentity.Assign(body, existing?.Body, state.TenantId, id, state.Resources); // before Add: a refused identity creates nothing
+        var resource = existing ?? state.Resources.Add(id, subscriptionId, resourceGroup, AccountType, name, body);
         resource.Body = body;
         return StartOperation(ctx, resource, OperationKind.CreateOrReplace, acceptedStatus: existing is null ? 201 : 200, withBody: true);
     }
@@ -101,7 +101,7 @@ internal sealed class CognitiveServicesProvider
         CheckLocationUnchanged(resource, patch);
         var body = (JsonObject)resource.Body.DeepClone();
         JsonMerge.Apply(body, patch);
-        ManagedIdentity.Assign(body, resource.Body, state.TenantId);
+        ManagedIdentity.Assign(body, resource.Body, state.TenantId, resource.Id, state.Resources);
         resource.Body = body;
         return StartOperation(ctx, resource, OperationKind.Update, acceptedStatus: 202, withBody: true);
     }
