@@ -70,7 +70,7 @@ Describe 'Enable-AoaiManagedIdentity' {
     It 'writes nothing under -WhatIf' {
         Get-AoaiAccount | Enable-AoaiManagedIdentity -WhatIf
         @(Get-EmulatorWrite).Count | Should -Be 0
-        (Get-StoredAccount 'contoso-openai-prod').identity | Should -BeNullOrEmpty
+        (Get-StoredAccount 'contoso-openai-prod').PSObject.Properties.Name | Should -Not -Contain 'identity'
     }
 
     It 'refuses a malformed user-assigned identity id before any request' {
@@ -201,7 +201,7 @@ Describe 'Get-AoaiRoleAssignment' {
     }
 
     It 'reports a 403 on the list as a permission error naming the account' {
-        Add-EmulatorFault -PathLike '*/roleAssignments' -Method GET -Status 403 -Code AuthorizationFailed -Message 'no read on roleAssignments' -Count 1
+        Add-EmulatorFault -PathLike '/roleAssignments' -Method GET -Status 403 -Code AuthorizationFailed -Message 'no read on roleAssignments' -Count 1
         Get-AoaiRoleAssignment -ResourceId $script:ProdId -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'AoaiHardening.Rbac.ReadFailed,*'
         $err[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
@@ -230,14 +230,13 @@ Describe 'Grant-AoaiRoleAssignment' {
 
     It 'accepts a role GUID and an explicit -Scope, and grants to a new system-assigned identity' {
         $principal = (Enable-AoaiManagedIdentity -ResourceId $script:ProdId -PassThru).PrincipalId
-        $vault = "/subscriptions/$script:Sub/resourceGroups/rg-ai-prod/providers/Microsoft.KeyVault/vaults/kv-contoso-prod"
         Grant-AoaiRoleAssignment -Scope $script:ProdGroup -Role 'e147488a-f6f5-4113-8e2d-b22465e65bf6' -PrincipalId $principal -PrincipalType ServicePrincipal -PassThru |
             Select-Object -ExpandProperty RoleDefinitionName | Should -Be 'Key Vault Crypto Service Encryption User'
         (Get-StoredAssignment | Where-Object { $_.properties.principalId -eq $principal }).properties.scope | Should -Be $script:ProdGroup
     }
 
     It 'treats 409 RoleAssignmentExists as success' {
-        Add-EmulatorFault -PathLike '*/roleAssignments/*' -Method PUT -Status 409 -Code RoleAssignmentExists -Message 'The role assignment already exists.' -Count 1
+        Add-EmulatorFault -PathLike '/roleAssignments/' -Method PUT -Status 409 -Code RoleAssignmentExists -Message 'The role assignment already exists.' -Count 1
         Grant-AoaiRoleAssignment -ResourceId $script:DevId -Role 'Cognitive Services OpenAI User' -PrincipalId $script:Copilot -PrincipalType ServicePrincipal -ErrorVariable err
         @($err).Count | Should -Be 0
     }
@@ -270,7 +269,7 @@ Describe 'Grant-AoaiRoleAssignment' {
     }
 
     It 'survives an injected 503 on the PUT' {
-        Add-EmulatorFault -PathLike '*/roleAssignments/*' -Method PUT -Status 503 -Count 1 -RetryAfter 0
+        Add-EmulatorFault -PathLike '/roleAssignments/' -Method PUT -Status 503 -Count 1 -RetryAfter 0
         (Grant-AoaiRoleAssignment -ResourceId $script:DevId -Role 'Cognitive Services OpenAI User' -PrincipalId $script:Copilot -PrincipalType ServicePrincipal -PassThru).PrincipalId |
             Should -Be $script:Copilot
         @(Get-EmulatorRequest -Method PUT -PathLike '*/roleAssignments/*').status | Should -Be @(503, 201)
@@ -312,7 +311,7 @@ Describe 'Revoke-AoaiRoleAssignment' {
     }
 
     It 'keeps the role when the replacement grant fails' {
-        Add-EmulatorFault -PathLike '*/roleAssignments/*' -Method PUT -Status 400 -Code RoleDefinitionDoesNotExist -Message 'nope' -Count 1
+        Add-EmulatorFault -PathLike '/roleAssignments/' -Method PUT -Status 400 -Code RoleDefinitionDoesNotExist -Message 'nope' -Count 1
         Revoke-AoaiRoleAssignment -ResourceId $script:ProdId -PrincipalId $script:CiDeployer -Role Contributor -ReplaceWith 'Cognitive Services OpenAI User' -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'AoaiHardening.Rbac.ReplaceFailed,*'
         $err[0].Exception.Message | Should -Match 'NOT revoked'
@@ -336,7 +335,7 @@ Describe 'Revoke-AoaiRoleAssignment' {
     }
 
     It 'reports an injected 500 on the DELETE after retries' {
-        Add-EmulatorFault -PathLike '*/roleAssignments/0a000000-0000-4000-8000-000000000003' -Method DELETE -Status 500 -Count 10 -RetryAfter 0
+        Add-EmulatorFault -PathLike '/roleAssignments/0a000000-0000-4000-8000-000000000003' -Method DELETE -Status 500 -Count 10 -RetryAfter 0
         Revoke-AoaiRoleAssignment -ResourceId $script:ProdId -PrincipalId $script:CiDeployer -Role Contributor -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'AoaiHardening.Rbac.RevokeFailed,*'
         $err[0].CategoryInfo.Category | Should -Be 'ResourceUnavailable'
@@ -376,7 +375,7 @@ Describe 'Get-AoaiAccessReport' {
     }
 
     It 'still reports key authentication when role assignments cannot be read' {
-        Add-EmulatorFault -PathLike '*/roleAssignments' -Method GET -Status 403 -Code AuthorizationFailed -Message 'no read' -Count 1
+        Add-EmulatorFault -PathLike '/roleAssignments' -Method GET -Status 403 -Code AuthorizationFailed -Message 'no read' -Count 1
         $report = Get-AoaiAccessReport -ResourceId $script:ProdId -ErrorVariable err -ErrorAction SilentlyContinue
         $report.Incomplete | Should -BeTrue
         $report.HighestRisk | Should -Be 'High'
@@ -410,7 +409,7 @@ Describe 'AOAI-IAM-003 and IAM-004 live' {
     }
 
     It 'reports Error, not a crash, when assignments cannot be read' {
-        Add-EmulatorFault -PathLike '*/roleAssignments' -Method GET -Status 403 -Code AuthorizationFailed -Message 'no read' -Count 1
+        Add-EmulatorFault -PathLike '/roleAssignments' -Method GET -Status 403 -Code AuthorizationFailed -Message 'no read' -Count 1
         $f = Test-AoaiHardening -ResourceId $script:ProdId -Rule AOAI-IAM-003, AOAI-IAM-001
         ($f | Where-Object RuleId -eq 'AOAI-IAM-003').Status | Should -Be 'Error'
         ($f | Where-Object RuleId -eq 'AOAI-IAM-001').Status | Should -Be 'Fail'

@@ -33,11 +33,8 @@ namespace AoaiHardening.Cmdlets.Identity
         [ValidateSet("User", "Group", "ServicePrincipal", "ForeignGroup", "Device")]
         public string PrincipalType { get; set; } = null!;
 
-        /// <summary>Where to assign: defaults to the account; any ARM scope (resource, resource group, subscription, management group).</summary>
+        /// <summary>Where to assign instead of an account: any ARM scope (resource, resource group, subscription, management group, root).</summary>
         [Parameter(Mandatory = true, ParameterSetName = ScopeSet)]
-        [Parameter(ParameterSetName = InputObjectSet)]
-        [Parameter(ParameterSetName = ResourceIdSet)]
-        [Parameter(ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
         public string? Scope { get; set; }
 
@@ -61,7 +58,7 @@ namespace AoaiHardening.Cmdlets.Identity
         {
             AccountId? account = ParameterSetName == ScopeSet ? null : ResolveTarget();
             var scope = _scope?.Value ?? account!.Id;
-            var subscription = _scope != null ? _scope.SubscriptionId ?? account?.SubscriptionId : account!.SubscriptionId;
+            var subscription = _scope != null ? _scope.SubscriptionId : account!.SubscriptionId;
             var service = new RoleAssignmentService(Arm);
             try
             {
