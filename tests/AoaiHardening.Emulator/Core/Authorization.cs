@@ -126,8 +126,8 @@ internal sealed record RoleAssignment
     public string? Description { get; init; }
     public string? Condition { get; init; }
     public string? ConditionVersion { get; init; }
-    public DateTimeOffset CreatedOn { get; init; } = DateTimeOffset.UtcNow;
-    public DateTimeOffset UpdatedOn { get; init; } = DateTimeOffset.UtcNow;
+    public required DateTimeOffset CreatedOn { get; init; }
+    public required DateTimeOffset UpdatedOn { get; init; }
     public string? CreatedBy { get; init; }
     public string? UpdatedBy { get; init; }
 

@@ -125,6 +125,7 @@ internal sealed record Scenario
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var triples = new HashSet<(string, string, string)>();
         var resolved = new List<RoleAssignment>();
+        var loaded = DateTimeOffset.UtcNow;
         foreach (var ra in RoleAssignments)
         {
             var what = $"role assignment '{ra.Name}'";
@@ -160,7 +161,7 @@ internal sealed record Scenario
             resolved.Add(new RoleAssignment
             {
                 Name = name.ToString(), Scope = scope, RoleDefinitionId = role, PrincipalId = principal.ToString(),
-                PrincipalType = type, Description = ra.Description,
+                PrincipalType = type, Description = ra.Description, CreatedOn = loaded, UpdatedOn = loaded,
             });
         }
         return resolved;

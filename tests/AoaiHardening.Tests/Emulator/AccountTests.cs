@@ -122,6 +122,18 @@ public sealed class AccountTests(EmulatorFixture emu) : EmulatorTest(emu, config
     }
 
     [Fact]
+    public async Task Patch_nulls_inside_an_object_the_account_lacks_mean_absent_not_null()
+    {
+        var patch = JsonNode.Parse("""{ "properties": { "newBlock": { "dropped": null, "kept": 1, "deeper": { "gone": null } } } }""");
+
+        await Emu.SendAsync(HttpMethod.Patch, Api(AccountPath("acct-a")), patch);
+
+        var block = Emu.State.GetResource(AccountPath("acct-a"))!["properties"]!["newBlock"]!.AsObject();
+        Assert.Equal(["kept", "deeper"], block.Select(p => p.Key));
+        Assert.Empty(block["deeper"]!.AsObject());
+    }
+
+    [Fact]
     public async Task Patch_ignores_read_only_fields_in_the_body()
     {
         var patch = JsonNode.Parse("""
