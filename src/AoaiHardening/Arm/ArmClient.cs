@@ -111,6 +111,12 @@ namespace AoaiHardening.Arm
                 throw new ArmRequestException($"ARM {method} {uri.AbsolutePath} failed: no response from {uri.Host}: {Innermost(ex).Message}",
                     0, "ConnectionFailed", null, null, null, method.ToString(), uri.AbsolutePath, ex);
             }
+            catch (AggregateException ex) when (!call.CancellationToken.IsCancellationRequested)
+            {
+                // Azure.Core's retry policy wraps the transport failure of every attempt ("Retry failed after N tries").
+                throw new ArmRequestException($"ARM {method} {uri.AbsolutePath} failed: no response from {uri.Host} after {ex.InnerExceptions.Count} attempt(s): {Innermost(ex.InnerExceptions[ex.InnerExceptions.Count - 1]).Message}",
+                    0, "ConnectionFailed", null, null, null, method.ToString(), uri.AbsolutePath, ex);
+            }
             catch (OperationCanceledException ex) when (!call.CancellationToken.IsCancellationRequested)
             {
                 throw new ArmRequestException($"ARM {method} {uri.AbsolutePath} timed out after {Settings.NetworkTimeout.TotalSeconds:0} s.",

@@ -55,7 +55,9 @@ namespace AoaiHardening.Services
                     {
                         case "User":
                             return Set(entry, AoaiAccessRisk.High,
-                                $"A user holds {role} {where}: they can list the account keys, change network, content-filter and identity settings{(assignment.RoleDefinitionId == BuiltInRoles.Owner || assignment.RoleDefinitionId == BuiltInRoles.UserAccessAdministrator ? ", and grant access to others" : string.Empty)}.",
+                                assignment.RoleDefinitionId == BuiltInRoles.UserAccessAdministrator
+                                    ? $"A user holds {role} {where}: they can grant any role on the account, to others or to themselves."
+                                    : $"A user holds {role} {where}: they can list the account keys, change network, content-filter and identity settings{(assignment.RoleDefinitionId == BuiltInRoles.Owner ? ", and grant access to others" : string.Empty)}.",
                                 "Revoke the standing assignment (Revoke-AoaiRoleAssignment) and grant management through a group with just-in-time elevation (Privileged Identity Management)." + broad);
                         case "ServicePrincipal":
                             return Set(entry, AoaiAccessRisk.Medium,

@@ -28,8 +28,26 @@ namespace AoaiHardening.Services
         /// </summary>
         public IEnumerable<JsonObject> ListAtScope(string scope, string? principalId, ArmCallOptions call)
         {
-            var filter = principalId == null ? "atScope()" : $"atScope() and assignedTo('{principalId}')";
-            return _arm.List($"{PathOf(scope)}{Provider}/roleAssignments?$filter={Uri.EscapeDataString(filter)}", ApiVersions.Authorization, call);
+            if (principalId == null)
+                return _arm.List($"{PathOf(scope)}{Provider}/roleAssignments?$filter={Uri.EscapeDataString("atScope()")}", ApiVersions.Authorization, call);
+            // principalId eq names exactly that principal (assignedTo() would add the groups it belongs to, and does not
+            // take a group's id); it returns assignments at, above and below the scope, so keep those that reach it.
+            var filter = Uri.EscapeDataString($"principalId eq '{principalId}'");
+            return Reaching(scope, _arm.List($"{PathOf(scope)}{Provider}/roleAssignments?$filter={filter}", ApiVersions.Authorization, call));
+        }
+
+        private static IEnumerable<JsonObject> Reaching(string scope, IEnumerable<JsonObject> assignments)
+        {
+            var target = scope.TrimEnd('/') + "/";
+            foreach (var json in assignments)
+            {
+                var at = Json.Str((json["properties"] as JsonObject)?["scope"]) ?? AoaiRoleAssignment.ScopeOf(Json.Str(json["id"]) ?? string.Empty) ?? string.Empty;
+                var level = ArmScope.LevelOf(at);
+                // Management groups and the root contain the subscription (ARM returned them for this scope).
+                if (level == AoaiScopeLevel.Root || level == AoaiScopeLevel.ManagementGroup ||
+                    target.StartsWith(at.TrimEnd('/') + "/", StringComparison.OrdinalIgnoreCase))
+                    yield return json;
+            }
         }
 
         /// <summary>PUT one assignment. The name is deterministic (see <see cref="NameFor"/>) so a retried create is idempotent.</summary>

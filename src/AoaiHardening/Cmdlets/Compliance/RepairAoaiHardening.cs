@@ -128,10 +128,10 @@ namespace AoaiHardening.Cmdlets.Compliance
             // Several rules can share one fix (NET-001 and NET-002): run each command line once.
             if (_done.TryGetValue(result.Command, out var earlier))
                 return Done(result, earlier.Status, $"Same fix as for {earlier.RuleId} in this run: {earlier.Message}");
-            if (!ShouldProcess($"{finding.ResourceName} ({finding.ResourceId})", $"Fix {finding.RuleId} ({finding.Title}) with {fix.Command}")) return null;
-            // Checked after ShouldProcess so that -WhatIf still shows the plan; -Force opts in, it never skips -WhatIf.
-            if (fix.HighImpact && !Force)
+            // Fixes that remove access need -Force; -WhatIf still shows them in the plan, and -Force never skips -WhatIf.
+            if (fix.HighImpact && !Force && !WhatIfRequested)
                 return Done(result, AoaiRepairStatus.Skipped, $"{fix.Command} removes access: review the command line and run it yourself, or pass -Force to Repair-AoaiHardening.");
+            if (!ShouldProcess($"{finding.ResourceName} ({finding.ResourceId})", $"Fix {finding.RuleId} ({finding.Title}) with {fix.Command}")) return null;
             var outcome = Run(result, fix.Command, parameters);
             _done[result.Command] = outcome;
             if (outcome.Status == AoaiRepairStatus.Fixed && !_repairedAccounts.Any(a => string.Equals(a.Id, account.Id, StringComparison.OrdinalIgnoreCase)))
@@ -180,6 +180,10 @@ namespace AoaiHardening.Cmdlets.Compliance
             }
             return Done(result, AoaiRepairStatus.Fixed, $"{command} completed.");
         }
+
+        private bool WhatIfRequested =>
+            (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) && ((SwitchParameter)whatIf).IsPresent) ||
+            (!MyInvocation.BoundParameters.ContainsKey("WhatIf") && LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference")));
 
         private static AoaiRepairResult Done(AoaiRepairResult result, AoaiRepairStatus status, string message)
         {

@@ -71,7 +71,7 @@ namespace AoaiHardening.Cmdlets.Identity
                 return null;
             }
             return new ErrorRecord(new InvalidOperationException(
-                    $"{MyInvocation.MyCommand.Name}: refused: {consequence} Move the account to Microsoft-managed keys (Disable-AoaiCustomerManagedKey) or to another identity first, or pass -Force."),
+                    $"{MyInvocation.MyCommand.Name}: refused: {consequence} Move the account back to Microsoft-managed keys (encryption.keySource Microsoft.CognitiveServices) or to another identity first, or pass -Force."),
                 "AoaiHardening.Identity.CustomerManagedKeyDependsOnIdentity", ErrorCategory.InvalidOperation, account);
         }
 

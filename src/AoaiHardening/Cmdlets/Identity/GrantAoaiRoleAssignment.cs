@@ -65,6 +65,7 @@ namespace AoaiHardening.Cmdlets.Identity
                 var role = RoleArguments.Resolve(this, service, Role, subscription);
                 var existing = service.ListAtScope(scope, PrincipalId, Call)
                     .Select(json => service.ToModel(json, account?.Id, account?.Name, subscription, Call))
+                    .Where(a => string.Equals(a.PrincipalId, PrincipalId, StringComparison.OrdinalIgnoreCase))
                     .ToList();
                 var same = existing.FirstOrDefault(a => ArmScope.SameScope(a.Scope, scope) && string.Equals(a.RoleDefinitionId, role.Id, StringComparison.OrdinalIgnoreCase));
                 if (same != null)

@@ -33,6 +33,7 @@ namespace AoaiHardening.Cmdlets.Identity
 
         /// <summary>The account whose access to revoke.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ResourceIdSet)]
+        [Alias("Id")]
         [ValidateNotNullOrEmpty]
         public string ResourceId { get; set; } = null!;
 
@@ -146,7 +147,8 @@ namespace AoaiHardening.Cmdlets.Identity
                     var at = _scope?.Value ?? account.Id;
                     var found = service.ListAtScope(account.Id, PrincipalId, Call)
                         .Select(json => service.ToModel(json, account.Id, account.Name, account.SubscriptionId, Call))
-                        .Where(a => string.Equals(a.RoleDefinitionId, role.Id, StringComparison.OrdinalIgnoreCase) && ArmScope.SameScope(a.Scope, at))
+                        .Where(a => string.Equals(a.PrincipalId, PrincipalId, StringComparison.OrdinalIgnoreCase) &&
+                                    string.Equals(a.RoleDefinitionId, role.Id, StringComparison.OrdinalIgnoreCase) && ArmScope.SameScope(a.Scope, at))
                         .ToList();
                     if (found.Count == 0)
                         WriteVerbose($"{PrincipalId} holds no '{role.Name}' assignment at {at} that reaches '{account.Name}': nothing to revoke.");
@@ -160,9 +162,18 @@ namespace AoaiHardening.Cmdlets.Identity
                 ? $" (made at the {assignment.ScopeLevel}: it is removed for every resource there)"
                 : string.Empty;
             var target = $"'{assignment.RoleDefinitionName}' for {assignment.PrincipalType} {assignment.PrincipalId} at {assignment.Scope}";
-            if (!ShouldProcess(target + reach, ReplaceWith != null ? $"Grant '{ReplaceWith}' in its place, then revoke the role assignment" : "Revoke the role assignment")) return;
+            // The replacement is resolved before asking, so a typo is refused even under -WhatIf and before any prompt.
+            (string Id, string Name)? replacement = null;
+            if (ReplaceWith != null)
+            {
+                replacement = RoleArguments.Resolve(this, service, ReplaceWith, ArmScope.TryParse(assignment.Scope, out var s) ? s!.SubscriptionId : null);
+                if (string.Equals(replacement.Value.Id, assignment.RoleDefinitionId, StringComparison.OrdinalIgnoreCase))
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException($"{MyInvocation.MyCommand.Name}: -ReplaceWith '{replacement.Value.Name}' is the role being revoked."),
+                        "AoaiHardening.Rbac.InvalidReplacement", ErrorCategory.InvalidArgument, ReplaceWith));
+            }
+            if (!ShouldProcess(target + reach, replacement != null ? $"Grant '{replacement.Value.Name}' in its place, then revoke the role assignment" : "Revoke the role assignment")) return;
 
-            if (ReplaceWith != null && !Replace(service, assignment)) return;
+            if (replacement != null && !Replace(service, assignment, replacement.Value)) return;
 
             var deleted = service.Delete(assignment.Id, Call);
             if (deleted == null) WriteVerbose($"Role assignment {assignment.Id} was already gone.");
@@ -171,13 +182,13 @@ namespace AoaiHardening.Cmdlets.Identity
         }
 
         /// <summary>The replacement grant comes first: if it fails, nothing is revoked and the principal keeps working.</summary>
-        private bool Replace(RoleAssignmentService service, AoaiRoleAssignment assignment)
+        private bool Replace(RoleAssignmentService service, AoaiRoleAssignment assignment, (string Id, string Name) role)
         {
             var scope = ArmScope.TryParse(assignment.Scope, out var parsed) ? parsed : null;
             var subscription = scope?.SubscriptionId;
-            var role = RoleArguments.Resolve(this, service, ReplaceWith!, subscription);
             var holds = service.ListAtScope(assignment.Scope, assignment.PrincipalId, Call)
                 .Any(json => ArmScope.SameScope(AoaiRoleAssignment.ScopeOf(Json.Str(json["id"]) ?? string.Empty), assignment.Scope) &&
+                             string.Equals(Json.Str((json["properties"] as System.Text.Json.Nodes.JsonObject)?["principalId"]), assignment.PrincipalId, StringComparison.OrdinalIgnoreCase) &&
                              string.Equals(BuiltInRoles.GuidOf(Json.Str((json["properties"] as System.Text.Json.Nodes.JsonObject)?["roleDefinitionId"])), role.Id, StringComparison.OrdinalIgnoreCase));
             if (holds)
             {
