@@ -14,7 +14,9 @@ BeforeAll {
 
     function Export-Accounts([string] $Path) {
         # What ARM returned, as a JSON array: the offline twin of the live accounts.
-        '[' + ((Get-AoaiAccount -Kind * | ForEach-Object RawJson) -join ',') + ']' | Set-Content -Path $Path -Encoding utf8
+        # The role assignments that AOAI-IAM-003/004 read go in too, as the ARM list returns them.
+        $assignments = @(Get-EmulatorArmList "/subscriptions/$(Get-ScenarioSubscriptionId)/providers/Microsoft.Authorization/roleAssignments" '2022-04-01' | ForEach-Object { $_ | ConvertTo-Json -Depth 20 -Compress })
+        '[' + ((@(Get-AoaiAccount -Kind * | ForEach-Object RawJson) + $assignments) -join ',') + ']' | Set-Content -Path $Path -Encoding utf8
     }
 }
 AfterAll { Stop-TestEmulator }

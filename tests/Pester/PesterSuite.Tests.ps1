@@ -25,7 +25,9 @@ BeforeAll {
     }
 
     function Export-Accounts([string] $Path) {
-        '[' + ((Get-AoaiAccount -Kind * | ForEach-Object RawJson) -join ',') + ']' | Set-Content -Path $Path -Encoding utf8
+        # The role assignments that AOAI-IAM-003/004 read go in too, as the ARM list returns them.
+        $assignments = @(Get-EmulatorArmList "/subscriptions/$(Get-ScenarioSubscriptionId)/providers/Microsoft.Authorization/roleAssignments" '2022-04-01' | ForEach-Object { $_ | ConvertTo-Json -Depth 20 -Compress })
+        '[' + ((@(Get-AoaiAccount -Kind * | ForEach-Object RawJson) + $assignments) -join ',') + ']' | Set-Content -Path $Path -Encoding utf8
     }
 
     # A finding as the engine would make it; the setters are internal, so through reflection. For the per-target
@@ -73,7 +75,7 @@ Describe 'Invoke-AoaiHardeningPester (live)' {
         $run | Should -Not -BeNullOrEmpty
         $run.GetType().FullName | Should -Be 'Pester.Run'
         $expected = Get-ExpectedTest @(Test-AoaiHardening)
-        $expected.Count | Should -Be 21 -Because '3 OpenAI/AIServices accounts x 7 Default rules'
+        $expected.Count | Should -Be 24 -Because '3 OpenAI/AIServices accounts x 8 Default rules'
         @($run.Tests.ExpandedName | Sort-Object) | Should -Be @($expected.Keys | Sort-Object)
         $run.Tests.ExpandedName | Should -Contain 'AOAI-IAM-001 contoso-openai-prod'
         $run.Tests.ExpandedName | Should -Contain 'AOAI-NET-004 contoso-openai-dev'
@@ -173,7 +175,7 @@ Describe 'Invoke-AoaiHardeningPester (live)' {
     It 'passes -Configuration through, merged last' {
         $run = Invoke-AoaiHardeningPester -Output None -PassThru -Configuration @{ Filter = @{ Tag = 'IAM' }; Run = @{ PassThru = $false } }
         @($run.Tests | Where-Object ShouldRun).ExpandedName | ForEach-Object { $_ | Should -BeLike 'AOAI-IAM-*' }
-        @($run.Tests | Where-Object ShouldRun).Count | Should -Be 6
+        @($run.Tests | Where-Object ShouldRun).Count | Should -Be 9 -Because 'IAM-001, 002 and 003 on 3 accounts'
         $config = New-PesterConfiguration
         $config.Filter.FullName = '*.AOAI-IAM-001 contoso-openai-prod'
         $run = Invoke-AoaiHardeningPester -Output None -PassThru -Configuration $config

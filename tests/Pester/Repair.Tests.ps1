@@ -26,13 +26,17 @@ Describe 'Repair-AoaiHardening' {
         @($warnings).Count | Should -Be 1 -Because 'the same warning from three fixes is said once'
         ($results | Where-Object { $_.RuleId -eq 'AOAI-ENC-001' } | Select-Object -First 1).Message | Should -Match 'Enable-AoaiCustomerManagedKey, is not available in this version yet' 
         $fixed = @($results | Where-Object Status -eq 'Fixed')
-        $fixed.RuleId | Sort-Object -Unique | Should -Be 'AOAI-IAM-001'
-        $fixed.Count | Should -Be 3
-        ($fixed | Where-Object ResourceId -eq $script:ProdId).Command | Should -Be "Disable-AoaiLocalAuth -ResourceId '$script:ProdId'"
+        $fixed.RuleId | Sort-Object -Unique | Should -Be @('AOAI-IAM-001', 'AOAI-IAM-002')
+        $fixed.Count | Should -Be 5 -Because 'key auth off on 3 accounts, a managed identity on the 2 without one'
+        # Revoking the user's Owner (AOAI-IAM-003) removes access: it needs -Force, so it is skipped with the command line to review.
+        $revoke = $results | Where-Object RuleId -eq 'AOAI-IAM-003' | Select-Object -First 1
+        $revoke.Status | Should -Be 'Skipped'
+        $revoke.Message | Should -Match '-Force' 
+        ($fixed | Where-Object ResourceId -eq $script:ProdId).Command | Should -Be @("Disable-AoaiLocalAuth -ResourceId '$script:ProdId'", "Enable-AoaiManagedIdentity -ResourceId '$script:ProdId'")
         $notYet = $results | Where-Object { $_.RuleId -eq 'AOAI-NET-001' -and $_.ResourceName -eq 'contoso-openai-prod' }
         $notYet.Status | Should -Be 'NotAvailable'
         $notYet.Message | Should -Match 'Disable-AoaiPublicNetworkAccess'
-        @(Get-EmulatorWrite).Count | Should -Be 3
+        @(Get-EmulatorWrite).Count | Should -Be 5
         @(Test-AoaiHardening -Rule AOAI-IAM-001).Status | Sort-Object -Unique | Should -Be 'Pass'
     }
 

@@ -94,6 +94,17 @@ function Get-ScenarioSubscriptionId([string] $Scenario = $script:Emulator.Scenar
     (Get-Content (Get-ScenarioPath $Scenario) -Raw | ConvertFrom-Json).subscriptions[0].subscriptionId
 }
 
+function Get-EmulatorArmList {
+    # An ARM list straight from the emulator (what an admin's REST export holds), following nextLink.
+    param([Parameter(Mandatory)][string] $Path, [Parameter(Mandatory)][string] $ApiVersion)
+    $uri = "$($script:Emulator.Url)$($Path)?api-version=$ApiVersion"
+    while ($uri) {
+        $page = Invoke-RestMethod -Uri $uri -Headers @{ Authorization = 'Bearer emulator-test-token' }
+        $page.value
+        $uri = if ($page.PSObject.Properties['nextLink']) { $page.nextLink } else { $null }
+    }
+}
+
 function Get-ScenarioAccountId {
     param([Parameter(Mandatory)][string] $ResourceGroupName, [Parameter(Mandatory)][string] $Name, [string] $SubscriptionId = (Get-ScenarioSubscriptionId))
     "/subscriptions/$SubscriptionId/resourceGroups/$ResourceGroupName/providers/Microsoft.CognitiveServices/accounts/$Name"
