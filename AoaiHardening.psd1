@@ -20,6 +20,7 @@
         'Get-AoaiAccount'
         'Disable-AoaiLocalAuth'
         'Enable-AoaiLocalAuth'
+        'Invoke-AoaiKeyRotation'
         'Test-AoaiHardening'
         'Assert-AoaiHardening'
         'Get-AoaiHardeningRule'

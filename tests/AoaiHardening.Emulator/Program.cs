@@ -60,7 +60,7 @@ try
         var ready = new { url, port = emulator.BaseUri.Port, proxyUrl = emulator.ProxyUri.GetLeftPart(UriPartial.Authority), pid = Environment.ProcessId, caFile = emulator.Tls.CaFile, trustBundle = emulator.Tls.TrustBundleFile };
         TlsMaterial.WriteAtomically(Path.GetFullPath(cli.ReadyFile), JsonSerializer.Serialize(ready));
     }
-    Console.WriteLine($"EMULATOR READY {url} (proxy {emulator.ProxyUri.GetLeftPart(UriPartial.Authority)})");
+    Console.WriteLine($"EMULATOR READY {url}");
 
     using var stop = new CancellationTokenSource();
     if (cli.ParentPid is { } parentPid)
