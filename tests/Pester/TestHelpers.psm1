@@ -33,14 +33,24 @@ function Start-TestEmulator {
     }
     $info = Get-Content $ready -Raw | ConvertFrom-Json
     Remove-Item $ready -ErrorAction SilentlyContinue
-    $script:Emulator = [pscustomobject]@{ Url = $info.url.TrimEnd('/'); Process = $process; Scenario = $Scenario }
+    $script:Emulator = [pscustomobject]@{ Url = $info.url.TrimEnd('/'); ProxyUrl = $info.proxyUrl; Process = $process; Scenario = $Scenario }
+    # Data planes live at real host names ({vault}.vault.azure.net), which do not resolve here: clients reach them through
+    # the emulator's CONNECT proxy. ARM and the control API stay on loopback, which must bypass the proxy. Set after the
+    # emulator started, so it does not inherit them; Azure.Core reads both when a client's transport is created.
+    if ($null -eq $script:SavedProxy) { $script:SavedProxy = @{ HTTPS_PROXY = $env:HTTPS_PROXY; NO_PROXY = $env:NO_PROXY } }
+    $env:HTTPS_PROXY = $info.proxyUrl
+    $env:NO_PROXY = 'localhost,127.0.0.1,::1'
     $script:Emulator
 }
 
 function Stop-TestEmulator {
     if ($script:Emulator -and -not $script:Emulator.Process.HasExited) { $script:Emulator.Process.Kill() }
     $script:Emulator = $null
-$script:SavedProxy = $null
+    if ($null -ne $script:SavedProxy) {
+        $env:HTTPS_PROXY = $script:SavedProxy.HTTPS_PROXY
+        $env:NO_PROXY = $script:SavedProxy.NO_PROXY
+        $script:SavedProxy = $null
+    }
 }
 
 function Invoke-EmulatorControl {

@@ -87,6 +87,13 @@ namespace AoaiHardening.Services
         private KeyVaultRequestException? Failure(Exception ex, string operation, string secretName)
         {
             var what = $"Key Vault: {operation} secret '{secretName}' in vault '{VaultName}' ({VaultUri})";
+            // Retries that all ended in an exception (no answer) arrive as one AggregateException: the last attempt's counts.
+            if (ex is AggregateException aggregate)
+            {
+                var inner = aggregate.Flatten().InnerExceptions;
+                if (inner.Count == 0) return null;
+                ex = inner[inner.Count - 1];
+            }
             switch (ex)
             {
                 case RequestFailedException rf when rf.Status == 0:
