@@ -11,18 +11,22 @@ BeforeAll {
     $script:VaultHost = 'kv-contoso-prod.vault.azure.net'
     $script:Cmdlet = 'AoaiHardening.Cmdlets.Identity.InvokeAoaiKeyRotation'
 
-    function Invoke-Rotation {
-        param([hashtable] $With = @{})
+    # The usual arguments, with overrides. Tests that need -ErrorVariable/-WarningVariable splat these themselves, since
+    # those variables are set in the caller's scope.
+    function Get-RotationArgs([hashtable] $With = @{}) {
         $params = @{ ResourceId = $script:ProdId; KeyVaultName = $script:Vault; SecretName = $script:Secret; Confirm = $false }
         foreach ($k in $With.Keys) { $params[$k] = $With[$k] }
+        $params
+    }
+    function Invoke-Rotation([hashtable] $With = @{}) {
+        $params = Get-RotationArgs $With
         Invoke-AoaiKeyRotation @params
     }
     function Get-Keys([string] $Id = $script:ProdId) { Get-EmulatorAccountKey -ResourceId $Id }
     function Get-StoredSecret { Get-EmulatorSecret -VaultName $script:Vault -SecretName $script:Secret }
     function Get-LatestVersion { @((Get-StoredSecret).versions)[-1] }
-    function Get-Regenerations { @(Get-EmulatorRequest -Method POST -PathLike '*/regenerateKey') }
-    function Get-SecretPuts { @(Get-EmulatorRequest -Method PUT -PathLike '/secrets/*') }
-    function Get-KeyVaultRequests { @(Get-EmulatorRequest | Where-Object host -eq $script:VaultHost) }
+    function Get-Regenerations { , @(Get-EmulatorRequest -Method POST -PathLike '*/regenerateKey') }
+    function Get-SecretPuts { , @(Get-EmulatorRequest -Method PUT -PathLike '/secrets/*') }
 }
 AfterAll { Stop-TestEmulator }
 
@@ -49,8 +53,10 @@ Describe 'Invoke-AoaiKeyRotation' {
         $version.tags.aoaiAccount | Should -Be 'contoso-openai-prod'
         $version.tags.aoaiAccountId | Should -Be $script:ProdId
         $version.tags.rotatedBy | Should -Be 'AoaiHardening'
-        $version.tags.rotatedAt | Should -Match '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$'
-        ([datetime]::Parse($version.tags.rotatedAt).ToUniversalTime() - [datetime]::UtcNow).Duration().TotalMinutes | Should -BeLessThan 5
+        # The raw JSON: ConvertFrom-Json would turn the ISO-8601 text into a DateTime.
+        $raw = (Invoke-WebRequest "$($script:Emu.Url)/_emulator/keyvault/$script:Vault/secrets/$script:Secret").Content
+        $raw | Should -Match '"rotatedAt":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"'
+        ([datetime]$version.tags.rotatedAt).ToUniversalTime().Subtract([datetime]::UtcNow).Duration().TotalMinutes | Should -BeLessThan 5
 
         $result.GetType().FullName | Should -Be 'AoaiHardening.Model.AoaiKeyRotationResult'
         $result.AccountName | Should -Be 'contoso-openai-prod'
@@ -112,7 +118,8 @@ Describe 'Invoke-AoaiKeyRotation' {
 
     It 'rotates both keys with -Key Both, the key not in use first, and warns' {
         $before = Get-Keys
-        $results = @(Invoke-Rotation @{ Key = 'Both'; PassThru = $true; WarningVariable = 'warnings'; WarningAction = 'SilentlyContinue' })
+        $a = Get-RotationArgs @{ Key = 'Both'; PassThru = $true }
+        $results = @(Invoke-AoaiKeyRotation @a -WarningVariable warnings -WarningAction SilentlyContinue)
         $after = Get-Keys
         $results.KeyName | Should -Be @('Key2', 'Key1')
         $results.KeyInUseBefore | Should -Be @('Key1', 'Key2')
@@ -167,7 +174,8 @@ Describe 'Invoke-AoaiKeyRotation' {
     It 'refuses an account whose key authentication is off, and writes nothing' {
         Disable-AoaiLocalAuth -ResourceId $script:ProdId -WarningAction SilentlyContinue
         Clear-EmulatorRequest
-        $result = Invoke-Rotation @{ PassThru = $true; ErrorVariable = 'err'; ErrorAction = 'SilentlyContinue' }
+        $a = Get-RotationArgs @{ PassThru = $true }
+        $result = Invoke-AoaiKeyRotation @a -ErrorVariable err -ErrorAction SilentlyContinue
         $result | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Be "AoaiHardening.KeyRotation.LocalAuthDisabled,$script:Cmdlet"
         $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
@@ -190,7 +198,8 @@ Describe 'Invoke-AoaiKeyRotation' {
     It 'reports a refused store (403) as StoreFailed naming the regenerated key, and a re-run completes' {
         Add-EmulatorFault -PathLike "/secrets/$script:Secret" -Method PUT -Status 403 -Code Forbidden -Message 'Caller is not authorized to perform action on resource.'
         $before = Get-Keys
-        $result = Invoke-Rotation @{ PassThru = $true; ErrorVariable = 'err'; ErrorAction = 'SilentlyContinue' }
+        $a = Get-RotationArgs @{ PassThru = $true }
+        $result = Invoke-AoaiKeyRotation @a -ErrorVariable err -ErrorAction SilentlyContinue
         $result | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Be "AoaiHardening.KeyRotation.StoreFailed,$script:Cmdlet"
         $err[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
@@ -215,7 +224,8 @@ Describe 'Invoke-AoaiKeyRotation' {
     It 'says when a failed store leaves the secret holding a key that no longer works (-Force on the key in use)' {
         Invoke-Rotation | Out-Null # Key2 in use
         Add-EmulatorFault -PathLike "/secrets/$script:Secret" -Method PUT -Status 403 -Code Forbidden
-        Invoke-Rotation @{ Key = 'Key2'; Force = $true; ErrorVariable = 'err'; ErrorAction = 'SilentlyContinue'; WarningAction = 'SilentlyContinue' }
+        $a = Get-RotationArgs @{ Key = 'Key2'; Force = $true }
+        Invoke-AoaiKeyRotation @a -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'AoaiHardening.KeyRotation.StoreFailed,*'
         $err[0].Exception.Message | Should -Match 'no longer works'
         # The plain re-run rotates Key1 (the secret still names Key2) and so stores a working key.
@@ -228,14 +238,16 @@ Describe 'Invoke-AoaiKeyRotation' {
         Invoke-Rotation | Out-Null # Key2 in use
         Clear-EmulatorRequest
         $keys = Get-Keys
-        Invoke-Rotation @{ Key = 'Key2'; ErrorVariable = 'err'; ErrorAction = 'SilentlyContinue' }
+        $a = Get-RotationArgs @{ Key = 'Key2' }
+        Invoke-AoaiKeyRotation @a -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be "AoaiHardening.KeyRotation.KeyInUse,$script:Cmdlet"
         $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
         $err[0].Exception.Message | Should -Match '-Force'
         (Get-Regenerations).Count | Should -Be 0
         (Get-SecretPuts).Count | Should -Be 0
 
-        $result = Invoke-Rotation @{ Key = 'Key2'; Force = $true; PassThru = $true; WarningVariable = 'warnings'; WarningAction = 'SilentlyContinue' }
+        $a = Get-RotationArgs @{ Key = 'Key2'; Force = $true; PassThru = $true }
+        $result = Invoke-AoaiKeyRotation @a -WarningVariable warnings -WarningAction SilentlyContinue
         $result.KeyName | Should -Be 'Key2'
         $result.KeyInUseBefore | Should -Be 'Key2'
         "$($warnings[0])" | Should -Match 'fail until they re-read'
@@ -249,7 +261,8 @@ Describe 'Invoke-AoaiKeyRotation' {
 
     It 'reports an unknown vault clearly, before regenerating anything' {
         Connect-TestEmulator -MaxRetryCount 0 | Out-Null
-        Invoke-Rotation @{ KeyVaultName = 'kv-missing'; ErrorVariable = 'err'; ErrorAction = 'SilentlyContinue' }
+        $a = Get-RotationArgs @{ KeyVaultName = 'kv-missing' }
+        Invoke-AoaiKeyRotation @a -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be "AoaiHardening.KeyRotation.VaultUnreachable,$script:Cmdlet"
         $err[0].CategoryInfo.Category | Should -Be 'ConnectionError'
         $err[0].Exception.Message | Should -Match 'kv-missing'
@@ -262,7 +275,8 @@ Describe 'Invoke-AoaiKeyRotation' {
         Invoke-Rotation | Out-Null
         Clear-EmulatorRequest
         $other = Get-ScenarioAccountId -ResourceGroupName rg-ai-prod -Name contoso-aiservices
-        Invoke-Rotation @{ ResourceId = $other; ErrorVariable = 'err'; ErrorAction = 'SilentlyContinue' }
+        $a = Get-RotationArgs @{ ResourceId = $other }
+        Invoke-AoaiKeyRotation @a -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'AoaiHardening.KeyRotation.SecretOfOtherAccount,*'
         $err[0].Exception.Message | Should -Match 'contoso-openai-prod'
         (Get-Regenerations).Count | Should -Be 0
@@ -282,7 +296,8 @@ Describe 'Invoke-AoaiKeyRotation' {
         $arm = ConvertTo-SecureString (Get-TestAccessToken).Arm -AsPlainText -Force
         $wrong = ConvertTo-SecureString (New-TestJwt -Audience 'https://management.azure.com/') -AsPlainText -Force
         Connect-AoaiHardening -ArmEndpoint $script:Emu.Url -AccessToken $arm -KeyVaultAccessToken $wrong -SubscriptionId (Get-ScenarioSubscriptionId) -MaxRetryCount 0 | Out-Null
-        Invoke-Rotation @{ ErrorVariable = 'err'; ErrorAction = 'SilentlyContinue' }
+        $a = Get-RotationArgs
+        Invoke-AoaiKeyRotation @a -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'AoaiHardening.KeyRotation.ReadSecretFailed,*'
         $err[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
         $err[0].Exception.Status | Should -Be 401
