@@ -311,6 +311,29 @@ Describe 'Invoke-AoaiKeyRotation' {
         ($ctx | Format-List * | Out-String) | Should -Not -Match ([regex]::Escape((Get-TestAccessToken).KeyVault))
     }
 
+    It 'stops promptly on Ctrl+C while Key Vault is slow to answer' {
+        Add-EmulatorFault -PathLike "/secrets/$script:Secret" -HostLike $script:VaultHost -Method GET -Kind latency -LatencyMs 60000
+        $ps = [powershell]::Create()
+        try {
+            # The session (connection) and the proxy variables are process-wide, so a fresh runspace only needs the module.
+            $null = $ps.AddScript("Import-Module '$(Get-TestModuleManifest)'; Invoke-AoaiKeyRotation -ResourceId '$script:ProdId' -KeyVaultName $script:Vault -SecretName $script:Secret -Confirm:`$false")
+            $invocation = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while (@((Invoke-EmulatorControl -Path 'faults').value).Count -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            @((Invoke-EmulatorControl -Path 'faults').value).Count | Should -Be 0 -Because 'the cmdlet is waiting for the slow secret read'
+
+            $stop = $ps.BeginStop($null, $null)
+            $stop.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(20)) | Should -BeTrue -Because 'the token reaches the SecretClient call'
+            $ps.EndStop($stop)
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $invocation.IsCompleted | Should -BeTrue
+            (Get-Regenerations).Count | Should -Be 0
+        }
+        finally {
+            $ps.Dispose()
+        }
+    }
+
     It 'is high impact: PowerShell asks for confirmation by default' {
         $attr = (Get-Command Invoke-AoaiKeyRotation).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
         $attr.ConfirmImpact | Should -Be 'High'

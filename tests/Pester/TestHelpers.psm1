@@ -87,8 +87,9 @@ function Clear-EmulatorRequest { Invoke-EmulatorControl -Path 'requests' -Method
 
 function Add-EmulatorFault {
     param([Parameter(Mandatory)][string] $PathLike, [string] $Kind = 'status', [int] $Status = 503, [int] $Count = 1,
-        [string] $Method, [string] $Code, [string] $Message, [int] $RetryAfter = -1, [string] $HostLike)
+        [string] $Method, [string] $Code, [string] $Message, [int] $RetryAfter = -1, [string] $HostLike, [int] $LatencyMs = -1)
     $fault = @{ path = $PathLike; kind = $Kind; status = $Status; count = $Count }
+    if ($LatencyMs -ge 0) { $fault.latencyMs = $LatencyMs }
     if ($Method) { $fault.method = $Method }
     if ($HostLike) { $fault.host = $HostLike }
     if ($Code) { $fault.code = $Code }

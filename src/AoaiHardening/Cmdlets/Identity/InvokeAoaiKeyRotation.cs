@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using System.Management.Automation;
 using System.Text.RegularExpressions;
 using Azure.Core;
@@ -158,6 +157,7 @@ namespace AoaiHardening.Cmdlets.Identity
                         newValue = null; // drop this cmdlet's reference as soon as the value is stored (or not)
                     }
 
+                    var heldBefore = held;
                     held = keyName;
                     secretExists = true;
                     done.Add(keyName);
@@ -174,7 +174,7 @@ namespace AoaiHardening.Cmdlets.Identity
                             SecretVersion = stored.Version,
                             SecretId = stored.Id,
                             RotatedAt = rotatedAt,
-                            KeyInUseBefore = plan.Count == 2 && keyName == plan[1] ? plan[0] : inUse,
+                            KeyInUseBefore = heldBefore,
                         });
                     }
                 }
