@@ -328,6 +328,12 @@ Describe 'Invoke-AoaiKeyRotation' {
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
             $invocation.IsCompleted | Should -BeTrue
             (Get-Regenerations).Count | Should -Be 0
+            # The abandoned request is logged when the emulator notices the abort; wait for it so no later test sees it.
+            $deadline = [DateTime]::UtcNow.AddSeconds(10)
+            while (-not @(Get-EmulatorRequest -Method GET -PathLike '/secrets/*' | Where-Object fault -eq 'latency') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            $abandoned = @(Get-EmulatorRequest -Method GET -PathLike '/secrets/*' | Where-Object fault -eq 'latency')
+            $abandoned.Count | Should -Be 1
+            $abandoned[0].status | Should -BeNullOrEmpty -Because 'no answer reached the stopped client'
         }
         finally {
             $ps.Dispose()

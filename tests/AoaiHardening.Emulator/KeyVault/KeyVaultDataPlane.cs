@@ -67,7 +67,7 @@ internal sealed partial class KeyVaultDataPlane(EmulatorState state)
             state.Requests.Add(new LoggedRequest(
                 seq, arrived, request.Method, request.Path.Value ?? "", request.QueryString.Value?.TrimStart('?') ?? "",
                 request.Query["api-version"].FirstOrDefault(),
-                reset ? null : ctx.Response.StatusCode,
+                reset || ctx.RequestAborted.IsCancellationRequested ? null : ctx.Response.StatusCode, // null: no answer reached the client
                 request.Headers.UserAgent.FirstOrDefault(),
                 HasAuthorization: request.Headers.Authorization.Count > 0,
                 request.Headers["x-ms-correlation-request-id"].FirstOrDefault(),
