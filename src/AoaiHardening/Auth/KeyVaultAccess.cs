@@ -10,11 +10,10 @@ namespace AoaiHardening.Auth
     /// </summary>
     internal sealed class KeyVaultAccess
     {
-        private KeyVaultAccess(TokenCredential? credential, string? unavailableReason, bool fromAccessToken)
+        private KeyVaultAccess(TokenCredential? credential, string? unavailableReason)
         {
             Credential = credential;
             UnavailableReason = unavailableReason;
-            FromAccessToken = fromAccessToken;
         }
 
         /// <summary>Null when <see cref="UnavailableReason"/> says why Key Vault cannot be reached.</summary>
@@ -22,16 +21,13 @@ namespace AoaiHardening.Auth
 
         public string? UnavailableReason { get; }
 
-        /// <summary>True when the credential is a token the caller passed with -KeyVaultAccessToken.</summary>
-        public bool FromAccessToken { get; }
-
         /// <summary>The sign-in's own credential: it can get a token for any audience (the vault's scope comes from Key Vault's challenge).</summary>
-        public static KeyVaultAccess SameAs(TokenCredential credential) => new KeyVaultAccess(credential, null, false);
+        public static KeyVaultAccess SameAs(TokenCredential credential) => new KeyVaultAccess(credential, null);
 
         /// <summary>A token for Key Vault the caller already has.</summary>
-        public static KeyVaultAccess FromToken(TokenCredential credential) => new KeyVaultAccess(credential, null, true);
+        public static KeyVaultAccess FromToken(TokenCredential credential) => new KeyVaultAccess(credential, null);
 
-        public static KeyVaultAccess Unavailable(string reason) => new KeyVaultAccess(null, reason, false);
+        public static KeyVaultAccess Unavailable(string reason) => new KeyVaultAccess(null, reason);
 
         /// <summary>The credential, or an InvalidOperationException that says how to get one (before any request is sent).</summary>
         public TokenCredential RequireCredential() =>
