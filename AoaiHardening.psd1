@@ -26,6 +26,7 @@
         'Grant-AoaiRoleAssignment'
         'Revoke-AoaiRoleAssignment'
         'Get-AoaiAccessReport'
+        'Invoke-AoaiKeyRotation'
         'Test-AoaiHardening'
         'Assert-AoaiHardening'
         'Get-AoaiHardeningRule'

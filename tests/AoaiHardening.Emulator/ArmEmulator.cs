@@ -1,7 +1,9 @@
 using System.Net;
 using AoaiHardening.Emulator.Control;
 using AoaiHardening.Emulator.Core;
+using AoaiHardening.Emulator.KeyVault;
 using AoaiHardening.Emulator.Providers;
+using AoaiHardening.Emulator.Proxy;
 using AoaiHardening.Emulator.Tls;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -16,9 +18,12 @@ public sealed class ArmEmulator : IAsyncDisposable
 {
     private readonly WebApplication app;
 
-    private ArmEmulator(WebApplication app, EmulatorState state, TlsMaterial tls, Uri baseUri)
+    private readonly ConnectProxy proxy;
+
+    private ArmEmulator(WebApplication app, EmulatorState state, TlsMaterial tls, Uri baseUri, ConnectProxy proxy)
     {
         this.app = app;
+        this.proxy = proxy;
         State = state;
         Tls = tls;
         BaseUri = baseUri;
@@ -26,6 +31,12 @@ public sealed class ArmEmulator : IAsyncDisposable
 
     /// <summary><c>https://127.0.0.1:PORT/</c>: use it where a client would use https://management.azure.com/.</summary>
     public Uri BaseUri { get; }
+
+    /// <summary>
+    /// <c>http://127.0.0.1:PORT</c>, the CONNECT proxy through which clients reach the emulator at real host names
+    /// (<c>{vault}.vault.azure.net</c>): set HTTPS_PROXY to it and NO_PROXY to the loopback names.
+    /// </summary>
+    public Uri ProxyUri => proxy.Url;
 
     public EmulatorState State { get; }
 
@@ -54,11 +65,16 @@ public sealed class ArmEmulator : IAsyncDisposable
 
         var app = builder.Build();
         var pipeline = new ArmPipeline(state);
+        var keyVault = new KeyVaultDataPlane(state);
+        ConnectProxy? proxy = null;
         app.UseRouting();
-        app.Use((ctx, next) => ctx.Request.Path.StartsWithSegments(ControlApi.Prefix)
-            ? ControlApi.CatchBadInput(ctx, next)
-            : pipeline.InvokeAsync(ctx, next));
-        ControlApi.Map(app, state);
+        // Data planes first, by Host header: a vault host never reaches an ARM route or the control API.
+        app.Use((ctx, next) => KeyVaultHost.TryParse(ctx.Request.Host.Host) is { } vault
+            ? keyVault.InvokeAsync(ctx, vault)
+            : ctx.Request.Path.StartsWithSegments(ControlApi.Prefix)
+                ? ControlApi.CatchBadInput(ctx, next)
+                : pipeline.InvokeAsync(ctx, next));
+        ControlApi.Map(app, state, () => proxy?.Url);
         new ResourcesProvider(state).Map(app);
         new CognitiveServicesProvider(state).Map(app);
         new AuthorizationProvider(state).Map(app);
@@ -66,7 +82,12 @@ public sealed class ArmEmulator : IAsyncDisposable
 
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new ArmEmulator(app, state, tls, new Uri($"https://127.0.0.1:{new Uri(address).Port}/"));
+        var port = new Uri(address).Port;
+        proxy = ConnectProxy.Start(host => ServedHosts.IsServed(state, host), port, options.ProxyPort,
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ConnectProxy>());
+        // Ctrl+C / SIGTERM: close tunnels first, so Kestrel's graceful stop does not wait on idle proxied connections.
+        app.Lifetime.ApplicationStopping.Register(proxy.Stop);
+        return new ArmEmulator(app, state, tls, new Uri($"https://127.0.0.1:{port}/"), proxy);
     }
 
     /// <summary>Completes when the host stops (SIGTERM, Ctrl+C) or, after cancelling <paramref name="ct"/>, once it has stopped.</summary>
@@ -74,6 +95,7 @@ public sealed class ArmEmulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await proxy.DisposeAsync();
         await app.StopAsync();
         await app.DisposeAsync();
     }

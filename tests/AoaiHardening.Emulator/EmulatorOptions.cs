@@ -9,6 +9,9 @@ public sealed class EmulatorOptions
     /// <summary>HTTPS port on 127.0.0.1; 0 picks a free one (read it back from <see cref="ArmEmulator.BaseUri"/>).</summary>
     public int Port { get; init; }
 
+    /// <summary>The CONNECT proxy's port on 127.0.0.1; 0 picks a free one (read it back from <see cref="ArmEmulator.ProxyUri"/>).</summary>
+    public int ProxyPort { get; init; }
+
     /// <summary>Where the CA, server certificate and trust bundle live (created when missing).</summary>
     public string TlsDirectory { get; init; } = TlsMaterial.DefaultDirectory;
 

@@ -10,8 +10,9 @@ const string Usage = """
       --tls-dir DIR         TLS material (default: $AOAI_EMULATOR_TLS_DIR, else ./emulator-tls)
       --init-tls            create/refresh the TLS material, print the trust bundle path, exit
       --port N              HTTPS port (default 0 = any free port)
+      --proxy-port N        CONNECT proxy port for real host names, e.g. {vault}.vault.azure.net (default 0 = any free port)
       --scenario FILE       seed state from a scenario JSON file
-      --ready-file FILE     once listening, write {"url","port","pid","caFile","trustBundle"} there
+      --ready-file FILE     once listening, write {"url","port","proxyUrl","pid","caFile","trustBundle"} there
       --parent-pid PID      exit when that process exits
       --page-size N         list page size (default 100)
       --lro-polls N         polls before an operation completes (default 1)
@@ -48,6 +49,7 @@ try
     await using var emulator = await ArmEmulator.StartAsync(new EmulatorOptions
     {
         Port = cli.Port,
+        ProxyPort = cli.ProxyPort,
         TlsDirectory = cli.TlsDirectory,
         ScenarioJson = scenario,
         Config = cli.Config,
@@ -55,7 +57,7 @@ try
     var url = emulator.BaseUri.GetLeftPart(UriPartial.Authority);
     if (cli.ReadyFile is not null)
     {
-        var ready = new { url, port = emulator.BaseUri.Port, pid = Environment.ProcessId, caFile = emulator.Tls.CaFile, trustBundle = emulator.Tls.TrustBundleFile };
+        var ready = new { url, port = emulator.BaseUri.Port, proxyUrl = emulator.ProxyUri.GetLeftPart(UriPartial.Authority), pid = Environment.ProcessId, caFile = emulator.Tls.CaFile, trustBundle = emulator.Tls.TrustBundleFile };
         TlsMaterial.WriteAtomically(Path.GetFullPath(cli.ReadyFile), JsonSerializer.Serialize(ready));
     }
     Console.WriteLine($"EMULATOR READY {url}");
@@ -100,6 +102,7 @@ internal sealed record CommandLine
     public bool InitTls { get; private init; }
     public string TlsDirectory { get; private init; } = TlsMaterial.DefaultDirectory;
     public int Port { get; private init; }
+    public int ProxyPort { get; private init; }
     public string? ScenarioFile { get; private init; }
     public string? ReadyFile { get; private init; }
     public int? ParentPid { get; private init; }
@@ -119,6 +122,7 @@ internal sealed record CommandLine
                 "--init-tls" => cli with { InitTls = true },
                 "--tls-dir" => cli with { TlsDirectory = Path.GetFullPath(Value()) },
                 "--port" => cli with { Port = Number() },
+                "--proxy-port" => cli with { ProxyPort = Number() },
                 "--scenario" => cli with { ScenarioFile = Value() },
                 "--ready-file" => cli with { ReadyFile = Value() },
                 "--parent-pid" => cli with { ParentPid = Number() },

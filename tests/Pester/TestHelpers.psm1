@@ -6,6 +6,7 @@
 Set-StrictMode -Version Latest
 
 $script:Emulator = $null
+$script:SavedProxy = $null
 
 function Get-TestModuleManifest {
     if (-not $env:AOAI_MODULE_MANIFEST) { throw 'AOAI_MODULE_MANIFEST is not set: run the tests through build.ps1 -Task Test.' }
@@ -32,13 +33,24 @@ function Start-TestEmulator {
     }
     $info = Get-Content $ready -Raw | ConvertFrom-Json
     Remove-Item $ready -ErrorAction SilentlyContinue
-    $script:Emulator = [pscustomobject]@{ Url = $info.url.TrimEnd('/'); Process = $process; Scenario = $Scenario }
+    $script:Emulator = [pscustomobject]@{ Url = $info.url.TrimEnd('/'); ProxyUrl = $info.proxyUrl; Process = $process; Scenario = $Scenario }
+    # Data planes live at real host names ({vault}.vault.azure.net), which do not resolve here: clients reach them through
+    # the emulator's CONNECT proxy. ARM and the control API stay on loopback, which must bypass the proxy. Set after the
+    # emulator started, so it does not inherit them; Azure.Core reads both when a client's transport is created.
+    if ($null -eq $script:SavedProxy) { $script:SavedProxy = @{ HTTPS_PROXY = $env:HTTPS_PROXY; NO_PROXY = $env:NO_PROXY } }
+    $env:HTTPS_PROXY = $info.proxyUrl
+    $env:NO_PROXY = 'localhost,127.0.0.1,::1'
     $script:Emulator
 }
 
 function Stop-TestEmulator {
     if ($script:Emulator -and -not $script:Emulator.Process.HasExited) { $script:Emulator.Process.Kill() }
     $script:Emulator = $null
+    if ($null -ne $script:SavedProxy) {
+        $env:HTTPS_PROXY = $script:SavedProxy.HTTPS_PROXY
+        $env:NO_PROXY = $script:SavedProxy.NO_PROXY
+        $script:SavedProxy = $null
+    }
 }
 
 function Invoke-EmulatorControl {
@@ -75,9 +87,11 @@ function Clear-EmulatorRequest { Invoke-EmulatorControl -Path 'requests' -Method
 
 function Add-EmulatorFault {
     param([Parameter(Mandatory)][string] $PathLike, [string] $Kind = 'status', [int] $Status = 503, [int] $Count = 1,
-        [string] $Method, [string] $Code, [string] $Message, [int] $RetryAfter = -1)
+        [string] $Method, [string] $Code, [string] $Message, [int] $RetryAfter = -1, [string] $HostLike, [int] $LatencyMs = -1)
     $fault = @{ path = $PathLike; kind = $Kind; status = $Status; count = $Count }
+    if ($LatencyMs -ge 0) { $fault.latencyMs = $LatencyMs }
     if ($Method) { $fault.method = $Method }
+    if ($HostLike) { $fault.host = $HostLike }
     if ($Code) { $fault.code = $Code }
     if ($Message) { $fault.message = $Message }
     if ($RetryAfter -ge 0) { $fault.retryAfter = $RetryAfter }
@@ -110,11 +124,41 @@ function Get-ScenarioAccountId {
     "/subscriptions/$SubscriptionId/resourceGroups/$ResourceGroupName/providers/Microsoft.CognitiveServices/accounts/$Name"
 }
 
+function Get-EmulatorSecret {
+    # Every version of a secret, values included (compare them in the test; never print them). $null when there is none.
+    param([Parameter(Mandatory)][string] $VaultName, [Parameter(Mandatory)][string] $SecretName)
+    try { Invoke-EmulatorControl -Path "keyvault/$VaultName/secrets/$SecretName" }
+    catch { if ($_.Exception.Response -and [int]$_.Exception.Response.StatusCode -eq 404) { $null } else { throw } }
+}
+
+function Get-EmulatorAccountKey {
+    # An account's current keys ({key1, key2}) as the emulator holds them: for comparisons only, never for output.
+    param([Parameter(Mandatory)][string] $ResourceId)
+    Invoke-EmulatorControl -Path "accounts/keys?id=$([uri]::EscapeDataString($ResourceId))"
+}
+
+function New-TestJwt {
+    # An unsigned JWT with the given audience: the emulator's Key Vault checks aud as Key Vault does (it cannot verify signatures).
+    param([Parameter(Mandatory)][string] $Audience, [string] $TenantId = '72a1c0de-5e11-4c0d-9a7e-0c0de0000001')
+    $encode = { param($obj) [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes(($obj | ConvertTo-Json -Compress))).TrimEnd('=').Replace('+', '-').Replace('/', '_') }
+    $exp = [DateTimeOffset]::UtcNow.AddHours(1).ToUnixTimeSeconds()
+    '{0}.{1}.' -f (& $encode @{ alg = 'none'; typ = 'JWT' }), (& $encode ([ordered]@{ aud = $Audience; tid = $TenantId; exp = $exp; oid = [guid]::Empty.ToString() }))
+}
+
+function Get-TestAccessToken {
+    # The plain tokens Connect-TestEmulator passes, so hygiene tests can look for them in output (never to print them).
+    [pscustomobject]@{ Arm = 'emulator-test-token'; KeyVault = $script:KeyVaultToken }
+}
+
+$script:KeyVaultToken = New-TestJwt -Audience 'https://vault.azure.net'
+
 function Connect-TestEmulator {
     param([string] $SubscriptionId = (Get-ScenarioSubscriptionId), [int] $MaxRetryCount = 3)
-    # A fake bearer token: the emulator checks that one is sent, as ARM does, but cannot validate it.
-    $token = ConvertTo-SecureString 'emulator-test-token' -AsPlainText -Force
-    Connect-AoaiHardening -ArmEndpoint $script:Emulator.Url -AccessToken $token -SubscriptionId $SubscriptionId -MaxRetryCount $MaxRetryCount
+    # Fake bearer tokens: the emulator checks that one is sent, as ARM does, but cannot validate it; the Key Vault token
+    # is a JWT for https://vault.azure.net because the vault checks the audience.
+    $token = ConvertTo-SecureString (Get-TestAccessToken).Arm -AsPlainText -Force
+    $vaultToken = ConvertTo-SecureString (Get-TestAccessToken).KeyVault -AsPlainText -Force
+    Connect-AoaiHardening -ArmEndpoint $script:Emulator.Url -AccessToken $token -KeyVaultAccessToken $vaultToken -SubscriptionId $SubscriptionId -MaxRetryCount $MaxRetryCount
 }
 
 Export-ModuleMember -Function *-*

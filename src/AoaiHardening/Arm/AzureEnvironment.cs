@@ -10,7 +10,8 @@ namespace AoaiHardening.Arm
     /// </summary>
     public sealed class AzureEnvironment
     {
-        public AzureEnvironment(string name, Uri armEndpoint, Uri authorityHost, string armScope, string dataPlaneScope, string? openAiEndpointSuffix)
+        public AzureEnvironment(string name, Uri armEndpoint, Uri authorityHost, string armScope, string dataPlaneScope, string? openAiEndpointSuffix,
+            string keyVaultDnsSuffix = "vault.azure.net")
         {
             Name = name;
             ArmEndpoint = armEndpoint;
@@ -18,6 +19,7 @@ namespace AoaiHardening.Arm
             ArmScope = armScope;
             DataPlaneScope = dataPlaneScope;
             OpenAiEndpointSuffix = openAiEndpointSuffix;
+            KeyVaultDnsSuffix = keyVaultDnsSuffix;
         }
 
         public string Name { get; }
@@ -28,13 +30,20 @@ namespace AoaiHardening.Arm
         /// <summary>Null where Microsoft documents none (Azure China).</summary>
         public string? OpenAiEndpointSuffix { get; }
 
+        /// <summary>Vault hosts are <c>{vaultName}.{KeyVaultDnsSuffix}</c> (Azure CLI's <c>keyvaultDns</c>, Az's <c>AzureKeyVaultDnsSuffix</c>).</summary>
+        public string KeyVaultDnsSuffix { get; }
+
+        /// <summary>The data-plane URI of a vault, as Azure tools compute it: <c>https://{vaultName}.{KeyVaultDnsSuffix}/</c>.</summary>
+        public Uri KeyVaultUri(string vaultName) => new Uri($"https://{vaultName.ToLowerInvariant()}.{KeyVaultDnsSuffix}/");
+
         public static readonly AzureEnvironment AzureCloud = new AzureEnvironment(
             "AzureCloud",
             new Uri("https://management.azure.com/"),
             new Uri("https://login.microsoftonline.com/"),
             "https://management.core.windows.net/.default",
             "https://cognitiveservices.azure.com/.default",
-            "openai.azure.com");
+            "openai.azure.com",
+            "vault.azure.net");
 
         public static readonly AzureEnvironment AzureChinaCloud = new AzureEnvironment(
             "AzureChinaCloud",
@@ -42,7 +51,8 @@ namespace AoaiHardening.Arm
             new Uri("https://login.chinacloudapi.cn/"),
             "https://management.core.chinacloudapi.cn/.default",
             "https://cognitiveservices.azure.cn/.default",
-            null);
+            null,
+            "vault.azure.cn");
 
         public static readonly AzureEnvironment AzureUSGovernment = new AzureEnvironment(
             "AzureUSGovernment",
@@ -50,7 +60,8 @@ namespace AoaiHardening.Arm
             new Uri("https://login.microsoftonline.us/"),
             "https://management.core.usgovcloudapi.net/.default",
             "https://cognitiveservices.azure.us/.default",
-            "openai.azure.us");
+            "openai.azure.us",
+            "vault.usgovcloudapi.net");
 
         public static IReadOnlyList<AzureEnvironment> Known { get; } = new[] { AzureCloud, AzureChinaCloud, AzureUSGovernment };
 
@@ -62,7 +73,8 @@ namespace AoaiHardening.Arm
 
         /// <summary>
         /// A custom environment based on <paramref name="baseline"/>: any endpoint or scope left null keeps the baseline's,
-        /// except that a custom ARM endpoint without a scope gets the scope "{endpoint}/.default".
+        /// except that a custom ARM endpoint without a scope gets the scope "{endpoint}/.default". Vault host names keep the
+        /// baseline's suffix: a private ARM endpoint (or the emulator) does not move Key Vault.
         /// </summary>
         public static AzureEnvironment Custom(AzureEnvironment baseline, Uri? armEndpoint, Uri? authorityHost, string? armScope, string? dataPlaneScope)
         {
@@ -73,7 +85,7 @@ namespace AoaiHardening.Arm
             var endpoint = armEndpoint ?? baseline.ArmEndpoint;
             var scope = armScope ?? (armEndpoint != null ? endpoint.GetLeftPart(UriPartial.Authority) + "/.default" : baseline.ArmScope);
             return new AzureEnvironment("Custom", endpoint, authorityHost ?? baseline.AuthorityHost, scope,
-                dataPlaneScope ?? baseline.DataPlaneScope, baseline.OpenAiEndpointSuffix);
+                dataPlaneScope ?? baseline.DataPlaneScope, baseline.OpenAiEndpointSuffix, baseline.KeyVaultDnsSuffix);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Identity;
 using AoaiHardening.Arm;
 using AoaiHardening.Model;
@@ -7,21 +8,26 @@ using AoaiHardening.Model;
 namespace AoaiHardening.Auth
 {
     /// <summary>
-    /// The process-wide connection: the context the user chose (or the implicit default) and the ARM client built
-    /// from it. Cmdlets work without Connect-AoaiHardening: the first use creates a DefaultAzureCredential context.
+    /// The process-wide connection: the context the user chose (or the implicit default), the ARM client built from it,
+    /// and how to reach Key Vault's data plane. Cmdlets work without Connect-AoaiHardening: the first use creates a
+    /// DefaultAzureCredential context.
     /// </summary>
     internal static class AoaiSession
     {
         private static readonly object Gate = new object();
         private static AoaiContext? _context;
         private static ArmClient? _client;
+        private static KeyVaultAccess? _keyVault;
+        private static HttpPipelineTransport? _dataPlaneTransport;
 
-        public static void Set(AoaiContext context, ArmClient client)
+        public static void Set(AoaiContext context, ArmClient client, KeyVaultAccess keyVault)
         {
             lock (Gate)
             {
                 _context = context;
                 _client = client;
+                _keyVault = keyVault;
+                _dataPlaneTransport = null;
             }
         }
 
@@ -31,6 +37,37 @@ namespace AoaiHardening.Auth
             {
                 _context = null;
                 _client = null;
+                _keyVault = null;
+                _dataPlaneTransport = null;
+            }
+        }
+
+        public static KeyVaultAccess KeyVault
+        {
+            get
+            {
+                lock (Gate)
+                {
+                    EnsureDefault();
+                    return _keyVault!;
+                }
+            }
+        }
+
+        /// <summary>
+        /// The HTTP transport of data-plane clients (Key Vault), one per connection. Not Azure.Core's process-wide shared
+        /// transport: that one reads HTTPS_PROXY/NO_PROXY once, when the first Azure client of the process is built, so a
+        /// proxy set later (a runbook's first lines, a test harness) would never apply. This one reads them on first use
+        /// after Connect-AoaiHardening. (Not disposed when replaced: a cmdlet in another runspace may still be using it.)
+        /// </summary>
+        public static HttpPipelineTransport DataPlaneTransport
+        {
+            get
+            {
+                lock (Gate)
+                {
+                    return _dataPlaneTransport ??= new HttpClientTransport();
+                }
             }
         }
 
@@ -73,11 +110,14 @@ namespace AoaiHardening.Auth
                 AuthorityHost = environment.AuthorityHost,
                 ArmScope = environment.ArmScope,
                 AuthenticationMethod = "DefaultAzureCredential",
+                KeyVaultDnsSuffix = environment.KeyVaultDnsSuffix,
                 SubscriptionId = NullIfEmpty(System.Environment.GetEnvironmentVariable("AZURE_SUBSCRIPTION_ID")),
                 TenantId = NullIfEmpty(System.Environment.GetEnvironmentVariable("AZURE_TENANT_ID")),
                 IsImplicit = true,
             };
-            _client = new ArmClient(environment, new DefaultAzureCredential(options), new ArmClientSettings { ModuleVersion = ModuleVersion });
+            var credential = new DefaultAzureCredential(options);
+            _client = new ArmClient(environment, credential, new ArmClientSettings { ModuleVersion = ModuleVersion });
+            _keyVault = KeyVaultAccess.SameAs(credential);
         }
 
         internal static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;

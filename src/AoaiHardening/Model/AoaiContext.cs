@@ -14,6 +14,13 @@ namespace AoaiHardening.Model
         public string? TenantId { get; internal set; }
         public string? ClientId { get; internal set; }
         public string? SubscriptionId { get; internal set; }
+        /// <summary>Vault host names are {vaultName}.{KeyVaultDnsSuffix} (vault.azure.net, vault.azure.cn, vault.usgovcloudapi.net).</summary>
+        public string KeyVaultDnsSuffix { get; internal set; } = "vault.azure.net";
+        /// <summary>
+        /// True when -KeyVaultAccessToken was given (the token itself is never shown). With -AccessToken and no Key Vault
+        /// token, cmdlets that use Key Vault refuse to run; every other sign-in method gets vault tokens by itself.
+        /// </summary>
+        public bool HasKeyVaultAccessToken { get; internal set; }
         /// <summary>True when no Connect-AoaiHardening ran and the module uses its implicit default.</summary>
         public bool IsImplicit { get; internal set; }
         public DateTimeOffset? ConnectedOn { get; internal set; }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text.Json.Nodes;
 using Azure.Core;
@@ -38,6 +39,24 @@ namespace AoaiHardening.Services
             return final != null && final["id"] != null ? AoaiAccount.FromJson(final) : Get(id, call);
         }
 
+        /// <summary>
+        /// Accounts_ListKeys. The keys come back in the response body, which the ARM trace never shows; the caller keeps
+        /// them only as long as it needs them. 400 when key (local) auth is disabled.
+        /// </summary>
+        public AccountKeys ListKeys(AccountId id, ArmCallOptions call) =>
+            AccountKeys.From(_arm.Send(RequestMethod.Post, id.Id + "/listKeys", ApiVersions.CognitiveServices, null, call), id);
+
+        /// <summary>
+        /// Accounts_RegenerateKey for "Key1" or "Key2": the old value stops working at once. Answers with both keys; the
+        /// spec's example also shows a 202 without them, in which case they are listed afterwards.
+        /// </summary>
+        public AccountKeys RegenerateKey(AccountId id, string keyName, ArmCallOptions call)
+        {
+            var body = new JsonObject { ["keyName"] = keyName };
+            var answer = _arm.Send(RequestMethod.Post, id.Id + "/regenerateKey", ApiVersions.CognitiveServices, body, call);
+            return answer?["key1"] != null && answer["key2"] != null ? AccountKeys.From(answer, id) : ListKeys(id, call);
+        }
+
         /// <summary>Resource group names of a subscription (for tab completion).</summary>
         public IEnumerable<string> ListResourceGroupNames(string subscriptionId, ArmCallOptions call)
         {
@@ -46,6 +65,39 @@ namespace AoaiHardening.Services
                 var name = Json.Str(json["name"]);
                 if (name != null) yield return name;
             }
+        }
+    }
+
+    /// <summary>
+    /// An account's two API keys. Internal and never written to any stream: ToString hides the values, so even an
+    /// accidental interpolation shows no key.
+    /// </summary>
+    internal sealed class AccountKeys
+    {
+        private AccountKeys(string key1, string key2)
+        {
+            Key1 = key1;
+            Key2 = key2;
+        }
+
+        public string Key1 { get; }
+        public string Key2 { get; }
+
+        /// <summary>"Key1" or "Key2" (case-insensitive).</summary>
+        public string Get(string keyName) =>
+            string.Equals(keyName, "Key1", StringComparison.OrdinalIgnoreCase) ? Key1
+            : string.Equals(keyName, "Key2", StringComparison.OrdinalIgnoreCase) ? Key2
+            : throw new ArgumentException($"'{keyName}' is not Key1 or Key2.", nameof(keyName));
+
+        public override string ToString() => "AccountKeys (values hidden)";
+
+        internal static AccountKeys From(JsonObject? json, AccountId id)
+        {
+            var key1 = Json.Str(json?["key1"]);
+            var key2 = Json.Str(json?["key2"]);
+            if (string.IsNullOrEmpty(key1) || string.IsNullOrEmpty(key2))
+                throw new ArmRequestException($"ARM POST {id.Id}/listKeys answered without both keys.", 0, "InvalidResponse", null, null, null, "POST", id.Id);
+            return new AccountKeys(key1!, key2!);
         }
     }
 }

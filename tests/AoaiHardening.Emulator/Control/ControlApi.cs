@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AoaiHardening.Emulator.Core;
+using AoaiHardening.Emulator.KeyVault;
 
 namespace AoaiHardening.Emulator.Control;
 
@@ -12,10 +13,14 @@ internal static class ControlApi
 {
     public const string Prefix = "/_emulator";
 
-    public static void Map(IEndpointRouteBuilder routes, EmulatorState state)
+    public static void Map(IEndpointRouteBuilder routes, EmulatorState state, Func<Uri?> proxyUrl)
     {
         var control = routes.MapGroup(Prefix);
-        control.MapGet("/health", ctx => HttpJson.WriteAsync(ctx, 200, new JsonObject { ["status"] = "Healthy" }));
+        control.MapGet("/health", ctx => HttpJson.WriteAsync(ctx, 200, new JsonObject
+        {
+            ["status"] = "Healthy",
+            ["proxyUrl"] = proxyUrl()?.GetLeftPart(UriPartial.Authority),
+        }));
 
         control.MapPost("/scenario", async ctx =>
         {
@@ -57,7 +62,53 @@ internal static class ControlApi
 
         control.MapGet("/resources", ctx =>
             HttpJson.WriteAsync(ctx, 200, new JsonObject { ["value"] = new JsonArray([.. state.GetResources(ctx.Request.Query["type"].FirstOrDefault())]) }));
+
+        // Secrets with their values, for assertions: tests compare them with account keys without printing either.
+        control.MapGet("/keyvault/{vault}/secrets/{name}", ctx =>
+        {
+            var vault = (string)ctx.GetRouteValue("vault")!;
+            var name = (string)ctx.GetRouteValue("name")!;
+            var versions = state.GetSecretVersions(vault, name);
+            return versions.Count == 0
+                ? HttpJson.WriteAsync(ctx, 404, ArmErrors.Envelope("SecretNotFound", $"Vault '{vault}' has no secret '{name}'."))
+                : HttpJson.WriteAsync(ctx, 200, new JsonObject
+                {
+                    ["vault"] = vault,
+                    ["name"] = versions[0].Name,
+                    ["versions"] = new JsonArray([.. versions.Select(SecretJson)]),
+                });
+        });
+        control.MapGet("/keyvault/{vault}/secrets", ctx =>
+        {
+            var vault = (string)ctx.GetRouteValue("vault")!;
+            IReadOnlyList<SecretVersion> latest;
+            lock (state.Gate)
+                latest = state.Secrets.LatestOfEach(vault);
+            return HttpJson.WriteAsync(ctx, 200, new JsonObject { ["value"] = new JsonArray([.. latest.Select(v => (JsonNode)v.Name)]) });
+        });
+
+        // An account's current keys (what listKeys would return), also when key auth is off.
+        control.MapGet("/accounts/keys", ctx =>
+        {
+            var id = ctx.Request.Query["id"].ToString();
+            if (id.Length == 0)
+                throw new ArgumentException("Pass the account's resource id as ?id=.");
+            return state.GetAccountKeys(id) is { } keys
+                ? HttpJson.WriteAsync(ctx, 200, new JsonObject { ["key1"] = keys.Key1, ["key2"] = keys.Key2 })
+                : HttpJson.WriteAsync(ctx, 404, ArmErrors.Envelope("ResourceNotFound", $"No account '{id}'."));
+        });
     }
+
+    private static JsonNode SecretJson(SecretVersion v) => new JsonObject
+    {
+        ["version"] = v.Version,
+        ["value"] = v.Value,
+        ["contentType"] = v.ContentType,
+        ["tags"] = new JsonObject(v.Tags.Select(t => KeyValuePair.Create(t.Key, (JsonNode?)t.Value))),
+        ["enabled"] = v.Enabled,
+        ["created"] = v.Created,
+        ["updated"] = v.Updated,
+    };
 
     /// <summary>Middleware for the control routes: bad input is the test author's mistake, so say what it was, as a 400.</summary>
     public static async Task CatchBadInput(HttpContext ctx, RequestDelegate next)

@@ -21,7 +21,7 @@ internal sealed class ArmPipeline(EmulatorState state)
     /// </summary>
     public static FaultSpec? TakeOperationFault(HttpContext ctx, EmulatorState state)
     {
-        var fault = state.Faults.TakeForOperation(ctx.Request.Method, ctx.Request.Path.Value ?? "");
+        var fault = state.Faults.TakeForOperation(ctx.Request.Method, ctx.Request.Path.Value ?? "", ctx.Request.Host.Host);
         if (fault is not null)
             ctx.Items[FaultKey] = fault;
         return fault;
@@ -33,7 +33,7 @@ internal sealed class ArmPipeline(EmulatorState state)
         var arrived = DateTimeOffset.UtcNow;
         var request = ctx.Request;
         var body = await RequestBody.ReadAsync(ctx);
-        var fault = state.Faults.TakeForRequest(request.Method, request.Path.Value ?? "");
+        var fault = state.Faults.TakeForRequest(request.Method, request.Path.Value ?? "", request.Host.Host);
         ctx.Items[FaultKey] = fault;
         var reset = false;
         try
@@ -76,7 +76,8 @@ internal sealed class ArmPipeline(EmulatorState state)
                 HasAuthorization: request.Headers.Authorization.Count > 0,
                 request.Headers["x-ms-correlation-request-id"].FirstOrDefault(),
                 body.Json?.DeepClone(),
-                ctx.Items[FaultKey] is FaultSpec answeredBy ? JsonNamingPolicy.CamelCase.ConvertName(answeredBy.Kind.ToString()) : null));
+                ctx.Items[FaultKey] is FaultSpec answeredBy ? JsonNamingPolicy.CamelCase.ConvertName(answeredBy.Kind.ToString()) : null,
+                request.Host.Host));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AoaiHardening.Emulator.KeyVault;
 
 namespace AoaiHardening.Emulator.Core;
 
@@ -40,12 +41,15 @@ public sealed class EmulatorState
     internal ResourceStore Resources { get; } = new();
     internal OperationStore Operations { get; } = new();
     internal RoleAssignmentStore RoleAssignments { get; } = new();
+
+    /// <summary>Key Vault secrets (data plane) of every vault; also guarded by <see cref="Gate"/>.</summary>
+    internal SecretStore Secrets { get; } = new();
     internal Tenant Tenant => tenant;
 
     /// <summary>
     /// Replaces all state with the scenario (JSON text): subscriptions, resource groups, resources, management groups,
-    /// principals, role assignments; clears the request
-    /// log, faults, operations and rate-limit counters; config becomes the startup config overlaid with the scenario's "config".
+    /// principals, role assignments; clears the request log, faults, operations, Key Vault secrets and rate-limit
+    /// counters; config becomes the startup config overlaid with the scenario's "config".
     /// </summary>
     /// <exception cref="ScenarioException">The JSON is not a valid scenario; state is left unchanged.</exception>
     public void LoadScenario(string json)
@@ -61,6 +65,7 @@ public sealed class EmulatorState
             RoleAssignments.Clear();
             foreach (var assignment in scenario.RoleAssignmentSeeds)
                 RoleAssignments.Put(assignment);
+            Secrets.Clear();
             tenant = Tenant.From(scenario);
             config = newConfig;
             lastScenarioJson = json;
@@ -96,6 +101,41 @@ public sealed class EmulatorState
             return resources.ToList();
         }
     }
+
+    /// <summary>Every version of a secret (values included), oldest first; empty when the vault has no such secret.</summary>
+    public IReadOnlyList<SecretVersion> GetSecretVersions(string vaultName, string secretName)
+    {
+        lock (Gate)
+            return Secrets.Versions(vaultName, secretName);
+    }
+
+    /// <summary>
+    /// An account's current keys (created on first use, as listKeys does), for assertions; null when there is no such
+    /// account. Unlike listKeys it answers even when key auth is off: the keys still exist, they are just refused.
+    /// </summary>
+    public (string Key1, string Key2)? GetAccountKeys(string accountId)
+    {
+        lock (Gate)
+        {
+            if (Resources.Find(accountId) is not { } account || !account.Type.Equals("Microsoft.CognitiveServices/accounts", StringComparison.OrdinalIgnoreCase))
+                return null;
+            var keys = account.Keys ??= ApiKeys.New();
+            return (keys.Key1, keys.Key2);
+        }
+    }
+
+    /// <summary>The stored <c>Microsoft.KeyVault/vaults</c> resource of that name (any subscription), or null. Caller holds <see cref="Gate"/>.</summary>
+    internal ArmResource? FindVault(string vaultName) =>
+        Resources.Query(type: VaultType).FirstOrDefault(r => r.Name.Equals(vaultName, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>True when a vault of that name is stored: its data-plane host name then "resolves" (through the proxy).</summary>
+    public bool VaultExists(string vaultName)
+    {
+        lock (Gate)
+            return FindVault(vaultName) is not null;
+    }
+
+    internal const string VaultType = "Microsoft.KeyVault/vaults";
 
     /// <summary>One stored resource (or role assignment) as GET renders it, or null.</summary>
     public JsonObject? GetResource(string id)

@@ -23,6 +23,12 @@ public sealed record FaultSpec
     /// <summary>HTTP method to match; null matches any.</summary>
     public string? Method { get; init; }
 
+    /// <summary>
+    /// Case-insensitive substring of the request's host name (no port); null matches any host. Lets a fault target one
+    /// vault's data plane (<c>kv-a.vault.azure.net</c>) rather than every request with a matching path.
+    /// </summary>
+    public string? Host { get; init; }
+
     public int Count { get; init; } = 1;
     public required FaultKind Kind { get; init; }
 
@@ -94,18 +100,19 @@ public sealed class FaultInjector
     }
 
     /// <summary>Takes the fault (status, reset or latency) that shapes this request, if any.</summary>
-    internal FaultSpec? TakeForRequest(string method, string path) => Take(method, path, operationFault: false);
+    internal FaultSpec? TakeForRequest(string method, string path, string? host = null) => Take(method, path, host, operationFault: false);
 
     /// <summary>Takes the fault (lroFail or lroStuck) for the operation a write request is about to start, if any.</summary>
-    internal FaultSpec? TakeForOperation(string method, string path) => Take(method, path, operationFault: true);
+    internal FaultSpec? TakeForOperation(string method, string path, string? host = null) => Take(method, path, host, operationFault: true);
 
-    private FaultSpec? Take(string method, string path, bool operationFault)
+    private FaultSpec? Take(string method, string path, string? host, bool operationFault)
     {
         lock (sync)
         {
             var match = armed.FirstOrDefault(a => a.Spec.IsOperationFault == operationFault
                 && path.Contains(a.Spec.Path, StringComparison.OrdinalIgnoreCase)
-                && (a.Spec.Method is null || a.Spec.Method.Equals(method, StringComparison.OrdinalIgnoreCase)));
+                && (a.Spec.Method is null || a.Spec.Method.Equals(method, StringComparison.OrdinalIgnoreCase))
+                && (a.Spec.Host is null || (host ?? "").Contains(a.Spec.Host, StringComparison.OrdinalIgnoreCase)));
             if (match is null)
                 return null;
             if (--match.Remaining == 0)

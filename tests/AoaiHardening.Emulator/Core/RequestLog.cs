@@ -3,12 +3,15 @@ using System.Text.Json.Nodes;
 namespace AoaiHardening.Emulator.Core;
 
 /// <summary>
-/// One answered ARM request. Deliberately holds no secrets: whether an Authorization header was sent, never its value,
-/// and the request body only (access keys travel in response bodies, which are not recorded).
+/// One answered request (ARM or a data plane). Deliberately holds no secrets: whether an Authorization header was sent,
+/// never its value, and the request body only (access keys travel in response bodies, which are not recorded; a secret's
+/// <c>value</c> in a Key Vault request body is replaced by <c>&lt;redacted&gt;</c>).
 /// </summary>
 /// <param name="Status">Null when the connection was reset instead of answered.</param>
 /// <param name="Body">The request body as parsed JSON; null when there was none or it was not JSON.</param>
 /// <param name="Fault">The kind of injected fault that shaped the answer, if any.</param>
+/// <param name="Host">The host name the request was addressed to (no port): 127.0.0.1 for ARM, e.g.
+/// <c>kv-a.vault.azure.net</c> for a vault's data plane.</param>
 public sealed record LoggedRequest(
     long Seq,
     DateTimeOffset Time,
@@ -21,7 +24,8 @@ public sealed record LoggedRequest(
     bool HasAuthorization,
     string? CorrelationId,
     JsonNode? Body,
-    string? Fault);
+    string? Fault,
+    string? Host = null);
 
 /// <summary>Thread-safe, bounded (oldest entries drop first) log of ARM requests, in arrival order.</summary>
 public sealed class RequestLog

@@ -1,12 +1,14 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using AoaiHardening.Emulator.Core;
 
 namespace AoaiHardening.Emulator.Tls;
 
 /// <summary>
 /// The emulator's own small PKI, so clients talk real HTTPS with full certificate validation: a root CA that
-/// clients trust through <c>SSL_CERT_FILE=&lt;dir&gt;/trust-bundle.pem</c>, and a loopback server certificate it signs.
+/// clients trust through <c>SSL_CERT_FILE=&lt;dir&gt;/trust-bundle.pem</c>, and a server certificate it signs for loopback
+/// and for the Azure host names the emulator serves through its CONNECT proxy (<c>*.vault.azure.net</c>, …).
 /// The CA's private key is never written to disk: nobody can mint more certificates under a root that test machines
 /// trust. The price is that a new server certificate needs a new CA, which is why both are renewed together.
 /// </summary>
@@ -67,7 +69,7 @@ public sealed class TlsMaterial
             using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(CaPath(directory)));
             var server = X509Certificate2.CreateFromPemFile(ServerPath(directory), KeyPath(directory));
             var freshUntil = DateTime.Now + MinimumRemainingValidity;
-            if (ca.NotAfter < freshUntil || server.NotAfter < freshUntil || !ChainsTo(server, ca))
+            if (ca.NotAfter < freshUntil || server.NotAfter < freshUntil || !ChainsTo(server, ca) || !HasAllNames(server))
             {
                 server.Dispose();
                 return null;
@@ -78,6 +80,19 @@ public sealed class TlsMaterial
         {
             return null; // missing or unreadable: generate afresh
         }
+    }
+
+    /// <summary>
+    /// The DNS names the server certificate must carry: localhost and the Azure host families the emulator serves through
+    /// its proxy. Material made by an older emulator lacks the latter and is regenerated (CA included) on the next start.
+    /// </summary>
+    public static IReadOnlyList<string> ServerDnsNames { get; } = ["localhost", .. ServedHosts.CertificateNames];
+
+    private static bool HasAllNames(X509Certificate2 server)
+    {
+        var names = server.Extensions.OfType<X509SubjectAlternativeNameExtension>().SelectMany(e => e.EnumerateDnsNames())
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return ServerDnsNames.All(names.Contains);
     }
 
     /// <summary>Validates the server certificate exactly as a client trusting only this CA would.</summary>
@@ -108,7 +123,8 @@ public sealed class TlsMaterial
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
         names.AddIpAddress(IPAddress.IPv6Loopback);
-        names.AddDnsName("localhost");
+        foreach (var name in ServerDnsNames)
+            names.AddDnsName(name);
         serverRequest.CertificateExtensions.Add(names.Build());
         serverRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, critical: true));
         serverRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));

@@ -18,7 +18,7 @@ public sealed class TlsMaterialTests : IDisposable
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
     [Fact]
-    public async Task Generates_a_CA_and_a_loopback_server_certificate_it_signs()
+    public async Task Generates_a_CA_and_a_server_certificate_it_signs_for_loopback_and_the_served_Azure_hosts()
     {
         var tls = await TlsMaterial.EnsureAsync(dir);
 
@@ -34,7 +34,8 @@ public sealed class TlsMaterialTests : IDisposable
         Assert.Equal("1.3.6.1.5.5.7.3.1", server.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>().Single().Value);
         var names = server.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
         Assert.Equal([IPAddress.Loopback, IPAddress.IPv6Loopback], names.EnumerateIPAddresses());
-        Assert.Equal(["localhost"], names.EnumerateDnsNames());
+        Assert.Equal(["localhost", "*.vault.azure.net", "*.vault.azure.cn", "*.vault.usgovcloudapi.net",
+            "*.openai.azure.com", "*.cognitiveservices.azure.com", "*.services.ai.azure.com"], names.EnumerateDnsNames());
         Assert.InRange((server.NotAfter - DateTime.Now).TotalDays, 364, 366);
         Assert.Equal(ca.Subject, server.Issuer);
         Assert.True(ChainsTo(server, ca));
@@ -97,6 +98,38 @@ public sealed class TlsMaterialTests : IDisposable
 
         Assert.NotEqual(server.Thumbprint, tls.ServerCertificate.Thumbprint);
         Assert.True(tls.ServerCertificate.NotAfter > DateTime.Now.AddDays(300));
+    }
+
+    [Fact]
+    public async Task Material_from_an_older_emulator_without_the_Azure_host_names_is_replaced()
+    {
+        // What emulators before the proxy generated: a valid chain, but only loopback names.
+        Directory.CreateDirectory(dir);
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caRequest = new CertificateRequest("CN=old CA", caKey, HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(2));
+        using var serverKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var serverRequest = new CertificateRequest("CN=localhost", serverKey, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        serverRequest.CertificateExtensions.Add(names.Build());
+        serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var server = serverRequest.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1), [1, 2, 3]);
+        File.WriteAllText(Path.Combine(dir, "ca.pem"), ca.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(dir, "server.pem"), server.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(dir, "server.key"), serverKey.ExportPkcs8PrivateKeyPem());
+        Assert.True(ChainsTo(server, ca));
+
+        var tls = await TlsMaterial.EnsureAsync(dir);
+
+        Assert.NotEqual(server.Thumbprint, tls.ServerCertificate.Thumbprint);
+        Assert.Contains("*.vault.azure.net", tls.ServerCertificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames());
+        Assert.NotEqual(ca.ExportCertificatePem(), File.ReadAllText(tls.CaFile)); // a new server certificate needs a new CA (its key is gone)
+        using var newCa = X509Certificate2.CreateFromPem(File.ReadAllText(tls.CaFile));
+        Assert.True(ChainsTo(tls.ServerCertificate, newCa));
     }
 
     [Fact]

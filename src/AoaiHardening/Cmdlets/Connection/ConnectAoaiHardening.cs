@@ -42,6 +42,11 @@ namespace AoaiHardening.Cmdlets.Connection
         [ValidateNotNull]
         public SecureString AccessToken { get; set; } = null!;
 
+        /// <summary>As Connect-AzAccount -KeyVaultAccessToken: the ARM token is never sent to Key Vault, so vault work needs its own.</summary>
+        [Parameter(ParameterSetName = AccessTokenSet)]
+        [ValidateNotNull]
+        public SecureString? KeyVaultAccessToken { get; set; }
+
         [Parameter(ParameterSetName = IdentitySet)]
         [Parameter(Mandatory = true, ParameterSetName = SecretSet)]
         [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
@@ -118,15 +123,31 @@ namespace AoaiHardening.Cmdlets.Connection
                 AuthorityHost = environment.AuthorityHost,
                 ArmScope = environment.ArmScope,
                 AuthenticationMethod = method,
+                KeyVaultDnsSuffix = environment.KeyVaultDnsSuffix,
+                HasKeyVaultAccessToken = KeyVaultAccessToken != null,
                 TenantId = TenantId ?? AoaiSession.NullIfEmpty(System.Environment.GetEnvironmentVariable("AZURE_TENANT_ID")),
                 ClientId = ClientId,
                 SubscriptionId = SubscriptionId ?? AoaiSession.NullIfEmpty(System.Environment.GetEnvironmentVariable("AZURE_SUBSCRIPTION_ID")),
                 ConnectedOn = DateTimeOffset.Now,
             };
             var settings = new ArmClientSettings { ModuleVersion = AoaiSession.ModuleVersion, MaxRetries = MaxRetryCount };
-            AoaiSession.Set(context, new ArmClient(environment, credential, settings));
+            AoaiSession.Set(context, new ArmClient(environment, credential, settings), KeyVaultAccessFor(credential));
             WriteVerbose($"Connected: {context}.");
             WriteObject(context);
+        }
+
+        /// <summary>
+        /// Every sign-in method but -AccessToken can get a token for any audience, so Key Vault uses the same credential.
+        /// A static ARM token must never be sent to another audience: there Key Vault needs -KeyVaultAccessToken.
+        /// </summary>
+        private KeyVaultAccess KeyVaultAccessFor(TokenCredential credential)
+        {
+            if (ParameterSetName != AccessTokenSet) return KeyVaultAccess.SameAs(credential);
+            return KeyVaultAccessToken != null
+                ? KeyVaultAccess.FromToken(new StaticTokenCredential(KeyVaultAccessToken))
+                : KeyVaultAccess.Unavailable("The session was connected with -AccessToken, which is a token for Azure Resource Manager only: " +
+                                             "pass -KeyVaultAccessToken to Connect-AoaiHardening to reach Key Vault " +
+                                             "(e.g. (Get-AzAccessToken -ResourceTypeName KeyVault -AsSecureString).Token).");
         }
 
         private (TokenCredential Credential, string Method) CreateCredential(AzureEnvironment environment)
