@@ -10,6 +10,8 @@ namespace AoaiHardening.Arm
         public const string Subscriptions = "2022-12-01";
         public const string ResourceGroups = "2021-04-01";
         public const string KeyVault = "2026-02-01";
+        /// <summary>The Key Vault secrets data plane (key rotation), pinned rather than left to the SDK's default.</summary>
+        public const Azure.Security.KeyVault.Secrets.SecretClientOptions.ServiceVersion KeyVaultData = Azure.Security.KeyVault.Secrets.SecretClientOptions.ServiceVersion.V2026_04_01;
         public const string Network = "2025-07-01";
         public const string PrivateDns = "2024-06-01";
         public const string DiagnosticSettings = "2021-05-01-preview";

@@ -29,7 +29,7 @@ namespace AoaiHardening.Services
             VaultName = vaultName;
             VaultUri = vaultUri;
             // The SDK's default service version (2026-04-01 in 4.12.0); the package version is pinned centrally.
-            var options = new SecretClientOptions { Transport = transport };
+            var options = new SecretClientOptions(ApiVersions.KeyVaultData) { Transport = transport };
             options.Retry.Mode = RetryMode.Exponential;
             options.Retry.MaxRetries = settings.MaxRetries;
             options.Retry.Delay = settings.RetryDelay;
