@@ -105,6 +105,17 @@ namespace AoaiHardening.Cmdlets
         internal void ValidateOrThrow(Action validate, string errorId, object? target) =>
             ValidateOrThrow(() => { validate(); return true; }, errorId, target);
 
+        /// <summary>An account named by resource id; malformed input is a terminating error before any request.</summary>
+        internal AccountId AccountIdFrom(string resourceId, object target) =>
+            ValidateOrThrow(() => AccountId.Parse(resourceId), "AoaiHardening.Account.InvalidResourceId", target);
+
+        /// <summary>An account named by resource group and name (subscription: the given one, else the context's).</summary>
+        internal AccountId AccountIdFrom(string? subscriptionId, string resourceGroupName, string name)
+        {
+            var subscription = ResolveSubscriptions(subscriptionId == null ? null : new[] { subscriptionId })[0];
+            return ValidateOrThrow(() => AccountId.Create(subscription, resourceGroupName, name), "AoaiHardening.Account.InvalidName", name);
+        }
+
         /// <summary>An error record for an ARM failure: the message names the cmdlet, the operation and the resource.</summary>
         internal ErrorRecord ArmErrorRecord(ArmRequestException ex, string errorId, string operation, object? target)
         {

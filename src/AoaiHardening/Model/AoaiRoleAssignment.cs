@@ -24,6 +24,12 @@ namespace AoaiHardening.Model
         public AoaiScopeLevel ScopeLevel { get; internal set; }
         /// <summary>True when the assignment is made above the account (resource group, subscription, management group, root).</summary>
         public bool Inherited { get; internal set; }
+        /// <summary>True when this is the assignment of that role to that principal, made at exactly that scope.</summary>
+        internal bool Is(string principalId, string roleDefinitionId, string scope) =>
+            string.Equals(PrincipalId, principalId, StringComparison.OrdinalIgnoreCase) &&
+            string.Equals(RoleDefinitionId, roleDefinitionId, StringComparison.OrdinalIgnoreCase) &&
+            ArmScope.SameScope(Scope, scope);
+
         /// <summary>The account this assignment was read for; null when it was created at a scope with no account named.</summary>
         public string? AccountId { get; internal set; }
         public string? AccountName { get; internal set; }
@@ -38,7 +44,7 @@ namespace AoaiHardening.Model
         {
             var props = json["properties"] as JsonObject;
             var id = Json.Str(json["id"]) ?? string.Empty;
-            var scope = Json.Str(props?["scope"]) ?? ScopeOf(id) ?? string.Empty;
+            var scope = ScopeOf(json) ?? string.Empty;
             var level = ArmScope.LevelOf(scope);
             return new AoaiRoleAssignment
             {
@@ -60,6 +66,13 @@ namespace AoaiHardening.Model
                 CreatedBy = Json.Str(props?["createdBy"]),
             };
         }
+
+        /// <summary>
+        /// An assignment's scope: properties.scope (REST), else read from its id (templates, exports without it): the
+        /// given id (an input resource's, which a template synthesises), or the JSON's own.
+        /// </summary>
+        internal static string? ScopeOf(JsonObject json, string? id = null) =>
+            Json.Str((json["properties"] as JsonObject)?["scope"]) ?? ScopeOf(id ?? Json.Str(json["id"]) ?? string.Empty);
 
         /// <summary>"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}" → scope.</summary>
         internal static string? ScopeOf(string id)

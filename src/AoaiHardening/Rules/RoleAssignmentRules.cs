@@ -39,7 +39,7 @@ namespace AoaiHardening.Rules
                 }
                 if (!string.Equals(type, principalType, StringComparison.OrdinalIgnoreCase)) continue;
                 var principal = Json.Str(props?["principalId"]) ?? "(unknown)";
-                var scope = Json.Str(props?["scope"]) ?? AoaiRoleAssignment.ScopeOf(assignment.Id) ?? c.Account.Id;
+                var scope = AoaiRoleAssignment.ScopeOf(assignment.Json, assignment.Id) ?? c.Account.Id;
                 var roleName = BuiltInRoles.ById(role)!.Name;
                 var where = ArmScope.SameScope(scope, c.Account.Id) ? "the account" : "its resource group";
                 outcomes.Add(RuleOutcome.Fail(
@@ -76,7 +76,7 @@ namespace AoaiHardening.Rules
                 return service.ListAtScope(accountId, null, call)
                     .Where(json =>
                     {
-                        var scope = Json.Str((json["properties"] as JsonObject)?["scope"]) ?? AoaiRoleAssignment.ScopeOf(Json.Str(json["id"]) ?? string.Empty);
+                        var scope = AoaiRoleAssignment.ScopeOf(json);
                         return ArmScope.SameScope(scope, accountId) || ArmScope.SameScope(scope, group);
                     })
                     .Select(json => new Input.InputResource(Json.Str(json["id"]) ?? string.Empty, RelatedType, Json.Str(json["name"]) ?? string.Empty, json, null))

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -36,12 +37,18 @@ namespace AoaiHardening.Services
             return Reaching(scope, _arm.List($"{PathOf(scope)}{Provider}/roleAssignments?$filter={filter}", ApiVersions.Authorization, call));
         }
 
+        /// <summary>The assignments of exactly this principal that reach the scope, as the objects users see.</summary>
+        public IEnumerable<AoaiRoleAssignment> ListForPrincipal(string scope, string principalId, string? accountId, string? accountName, string? subscriptionId, ArmCallOptions call) =>
+            ListAtScope(scope, principalId, call)
+                .Select(json => ToModel(json, accountId, accountName, subscriptionId, call))
+                .Where(a => string.Equals(a.PrincipalId, principalId, StringComparison.OrdinalIgnoreCase));
+
         private static IEnumerable<JsonObject> Reaching(string scope, IEnumerable<JsonObject> assignments)
         {
             var target = scope.TrimEnd('/') + "/";
             foreach (var json in assignments)
             {
-                var at = Json.Str((json["properties"] as JsonObject)?["scope"]) ?? AoaiRoleAssignment.ScopeOf(Json.Str(json["id"]) ?? string.Empty) ?? string.Empty;
+                var at = AoaiRoleAssignment.ScopeOf(json) ?? string.Empty;
                 var level = ArmScope.LevelOf(at);
                 // Management groups and the root contain the subscription (ARM returned them for this scope).
                 if (level == AoaiScopeLevel.Root || level == AoaiScopeLevel.ManagementGroup ||
@@ -90,9 +97,15 @@ namespace AoaiHardening.Services
         }
 
         /// <summary>A role's GUID from a friendly name (built-in table, else an ARM lookup of custom roles) or a GUID; null when unknown.</summary>
-        public (string Id, string Name)? ResolveRole(string role, string subscriptionId, ArmCallOptions call)
+        public (string Id, string Name)? ResolveRole(string role, string? subscriptionId, ArmCallOptions call)
         {
             var trimmed = role.Trim();
+            if (subscriptionId == null)
+            {
+                // Management group and root scopes: no subscription to look custom role names up in; bare GUIDs still work.
+                if (BuiltInRoles.ByName(trimmed) is { } named) return (named.Id, named.Name);
+                return BuiltInRoles.IsGuid(trimmed) ? (trimmed.ToLowerInvariant(), BuiltInRoles.ById(trimmed)?.Name ?? trimmed) : ((string, string)?)null;
+            }
             var guid = BuiltInRoles.GuidOf(trimmed);
             if (guid != null && (BuiltInRoles.IsGuid(trimmed) || trimmed.IndexOf("/roleDefinitions/", StringComparison.OrdinalIgnoreCase) >= 0))
                 return (guid, RoleName(guid, subscriptionId, call));

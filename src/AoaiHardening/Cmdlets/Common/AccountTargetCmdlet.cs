@@ -45,12 +45,11 @@ namespace AoaiHardening.Cmdlets
             switch (ParameterSetName)
             {
                 case InputObjectSet:
-                    return ValidateOrThrow(() => AccountId.Parse(InputObject.Id), "AoaiHardening.Account.InvalidResourceId", InputObject);
+                    return AccountIdFrom(InputObject.Id, InputObject);
                 case ResourceIdSet:
-                    return ValidateOrThrow(() => AccountId.Parse(ResourceId), "AoaiHardening.Account.InvalidResourceId", ResourceId);
+                    return AccountIdFrom(ResourceId, ResourceId);
                 default:
-                    var subscription = ResolveSubscriptions(SubscriptionId == null ? null : new[] { SubscriptionId })[0];
-                    return ValidateOrThrow(() => AccountId.Create(subscription, ResourceGroupName, Name), "AoaiHardening.Account.InvalidName", Name);
+                    return AccountIdFrom(SubscriptionId, ResourceGroupName, Name);
             }
         }
     }

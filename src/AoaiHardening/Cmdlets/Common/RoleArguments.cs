@@ -26,14 +26,7 @@ namespace AoaiHardening.Cmdlets
         /// </summary>
         public static (string Id, string Name) Resolve(AoaiCmdlet cmdlet, RoleAssignmentService service, string role, string? subscriptionId)
         {
-            var trimmed = role.Trim();
-            (string Id, string Name)? found;
-            if (subscriptionId != null) found = service.ResolveRole(trimmed, subscriptionId, cmdlet.Call);
-            else if (BuiltInRoles.ByName(trimmed) is { } builtIn) found = (builtIn.Id, builtIn.Name);
-            // Management group and root scopes: no subscription to look custom role names up in; GUIDs still work.
-            else if (BuiltInRoles.IsGuid(trimmed)) found = (trimmed.ToLowerInvariant(), BuiltInRoles.ById(trimmed)?.Name ?? trimmed);
-            else found = null;
-            if (found != null) return found.Value;
+            if (service.ResolveRole(role, subscriptionId, cmdlet.Call) is { } found) return found;
             cmdlet.ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException($"{cmdlet.MyInvocation.MyCommand.Name}: '{role}' is not a known role. Give a role definition GUID, or a name such as " +
                                       string.Join(", ", BuiltInRoles.All.Take(4).Select(r => $"'{r.Name}'")) + " (tab completion lists the built-in roles)."),

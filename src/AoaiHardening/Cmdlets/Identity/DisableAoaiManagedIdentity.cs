@@ -40,8 +40,7 @@ namespace AoaiHardening.Cmdlets.Identity
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            foreach (var id in UserAssignedIdentityId ?? Array.Empty<string>())
-                ValidateOrThrow(() => ManagedIdentities.ValidateUserAssignedId(id), "AoaiHardening.Identity.InvalidUserAssignedIdentityId", id);
+            ManagedIdentities.ValidateUserAssignedIds(this, UserAssignedIdentityId);
         }
 
         private bool Removes(AoaiUserAssignedIdentity identity) =>

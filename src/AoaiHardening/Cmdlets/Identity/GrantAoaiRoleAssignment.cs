@@ -63,11 +63,8 @@ namespace AoaiHardening.Cmdlets.Identity
             try
             {
                 var role = RoleArguments.Resolve(this, service, Role, subscription);
-                var existing = service.ListAtScope(scope, PrincipalId, Call)
-                    .Select(json => service.ToModel(json, account?.Id, account?.Name, subscription, Call))
-                    .Where(a => string.Equals(a.PrincipalId, PrincipalId, StringComparison.OrdinalIgnoreCase))
-                    .ToList();
-                var same = existing.FirstOrDefault(a => ArmScope.SameScope(a.Scope, scope) && string.Equals(a.RoleDefinitionId, role.Id, StringComparison.OrdinalIgnoreCase));
+                var existing = service.ListForPrincipal(scope, PrincipalId, account?.Id, account?.Name, subscription, Call).ToList();
+                var same = existing.FirstOrDefault(a => a.Is(PrincipalId, role.Id, scope));
                 if (same != null)
                 {
                     WriteVerbose($"{PrincipalType} {PrincipalId} already holds '{role.Name}' at {scope}: nothing to do.");
@@ -94,9 +91,8 @@ namespace AoaiHardening.Cmdlets.Identity
                     WriteVerbose($"ARM reports the assignment already exists ({ex.ErrorCode}): nothing to do.");
                     if (PassThru)
                     {
-                        var now = service.ListAtScope(scope, PrincipalId, Call)
-                            .Select(json => service.ToModel(json, account?.Id, account?.Name, subscription, Call))
-                            .FirstOrDefault(a => ArmScope.SameScope(a.Scope, scope) && string.Equals(a.RoleDefinitionId, role.Id, StringComparison.OrdinalIgnoreCase));
+                        var now = service.ListForPrincipal(scope, PrincipalId, account?.Id, account?.Name, subscription, Call)
+                            .FirstOrDefault(a => a.Is(PrincipalId, role.Id, scope));
                         if (now != null) WriteObject(now);
                     }
                     return;

@@ -139,16 +139,11 @@ namespace AoaiHardening.Cmdlets.Identity
                         return Array.Empty<AoaiRoleAssignment>();
                     }
                 default:
-                    var account = ParameterSetName == ResourceIdSet
-                        ? ValidateOrThrow(() => AccountId.Parse(ResourceId), "AoaiHardening.Account.InvalidResourceId", ResourceId)
-                        : ValidateOrThrow(() => AccountId.Create(ResolveSubscriptions(SubscriptionId == null ? null : new[] { SubscriptionId })[0], ResourceGroupName, Name),
-                            "AoaiHardening.Account.InvalidName", Name);
+                    var account = ParameterSetName == ResourceIdSet ? AccountIdFrom(ResourceId, ResourceId) : AccountIdFrom(SubscriptionId, ResourceGroupName, Name);
                     var role = RoleArguments.Resolve(this, service, Role, account.SubscriptionId);
                     var at = _scope?.Value ?? account.Id;
-                    var found = service.ListAtScope(account.Id, PrincipalId, Call)
-                        .Select(json => service.ToModel(json, account.Id, account.Name, account.SubscriptionId, Call))
-                        .Where(a => string.Equals(a.PrincipalId, PrincipalId, StringComparison.OrdinalIgnoreCase) &&
-                                    string.Equals(a.RoleDefinitionId, role.Id, StringComparison.OrdinalIgnoreCase) && ArmScope.SameScope(a.Scope, at))
+                    var found = service.ListForPrincipal(account.Id, PrincipalId, account.Id, account.Name, account.SubscriptionId, Call)
+                        .Where(a => a.Is(PrincipalId, role.Id, at))
                         .ToList();
                     if (found.Count == 0)
                         WriteVerbose($"{PrincipalId} holds no '{role.Name}' assignment at {at} that reaches '{account.Name}': nothing to revoke.");
@@ -186,10 +181,8 @@ namespace AoaiHardening.Cmdlets.Identity
         {
             var scope = ArmScope.TryParse(assignment.Scope, out var parsed) ? parsed : null;
             var subscription = scope?.SubscriptionId;
-            var holds = service.ListAtScope(assignment.Scope, assignment.PrincipalId, Call)
-                .Any(json => ArmScope.SameScope(AoaiRoleAssignment.ScopeOf(Json.Str(json["id"]) ?? string.Empty), assignment.Scope) &&
-                             string.Equals(Json.Str((json["properties"] as System.Text.Json.Nodes.JsonObject)?["principalId"]), assignment.PrincipalId, StringComparison.OrdinalIgnoreCase) &&
-                             string.Equals(BuiltInRoles.GuidOf(Json.Str((json["properties"] as System.Text.Json.Nodes.JsonObject)?["roleDefinitionId"])), role.Id, StringComparison.OrdinalIgnoreCase));
+            var holds = service.ListForPrincipal(assignment.Scope, assignment.PrincipalId, null, null, subscription, Call)
+                .Any(a => a.Is(assignment.PrincipalId, role.Id, assignment.Scope));
             if (holds)
             {
                 WriteVerbose($"{assignment.PrincipalId} already holds '{role.Name}' at {assignment.Scope}.");
