@@ -44,9 +44,10 @@ namespace AoaiHardening.Arm
         public ArmClientSettings Settings { get; }
 
         /// <summary>Sends a request and returns the parsed body (null when empty). Throws <see cref="ArmRequestException"/> on any failure.</summary>
-        public JsonObject? Send(RequestMethod method, string pathOrUrl, string apiVersion, JsonNode? body, ArmCallOptions call)
+        public JsonObject? Send(RequestMethod method, string pathOrUrl, string apiVersion, JsonNode? body, ArmCallOptions call,
+            IReadOnlyDictionary<string, string>? headers = null)
         {
-            var response = SendRaw(method, BuildUri(pathOrUrl, apiVersion), body, call);
+            var response = SendRaw(method, BuildUri(pathOrUrl, apiVersion), body, call, headers);
             if (response.Status >= 400) throw response.ToException();
             return response.Json;
         }
@@ -79,21 +80,27 @@ namespace AoaiHardening.Arm
         }
 
         /// <summary>Starts a long-running operation and waits for it; returns the final resource (null for DELETE or an empty result).</summary>
-        public JsonObject? SendLongRunning(RequestMethod method, string path, string apiVersion, JsonNode? body, LroFinalState finalState, ArmCallOptions call)
+        /// <param name="headers">Extra request headers, e.g. <c>If-None-Match: *</c> so a create never overwrites what someone else made.</param>
+        public JsonObject? SendLongRunning(RequestMethod method, string path, string apiVersion, JsonNode? body, LroFinalState finalState, ArmCallOptions call,
+            IReadOnlyDictionary<string, string>? headers = null)
         {
             var uri = BuildUri(path, apiVersion);
-            var initial = SendRaw(method, uri, body, call);
+            var initial = SendRaw(method, uri, body, call, headers);
             if (initial.Status >= 400) throw initial.ToException();
             return new LroPoller(this, method, uri, apiVersion, finalState, call).WaitForCompletion(initial);
         }
 
-        internal ArmResponse SendRaw(RequestMethod method, Uri uri, JsonNode? body, ArmCallOptions call)
+        internal ArmResponse SendRaw(RequestMethod method, Uri uri, JsonNode? body, ArmCallOptions call, IReadOnlyDictionary<string, string>? headers = null)
         {
             using var message = _pipeline.CreateMessage();
             message.Request.Method = method;
             message.Request.Uri.Reset(uri);
             message.Request.Headers.Add("Accept", "application/json");
             message.Request.Headers.Add("x-ms-correlation-request-id", Guid.NewGuid().ToString());
+            if (headers != null)
+            {
+                foreach (var header in headers) message.Request.Headers.SetValue(header.Key, header.Value);
+            }
             if (body != null)
             {
                 message.Request.Headers.Add("Content-Type", "application/json");

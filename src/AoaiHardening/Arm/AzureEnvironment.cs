@@ -11,8 +11,9 @@ namespace AoaiHardening.Arm
     public sealed class AzureEnvironment
     {
         public AzureEnvironment(string name, Uri armEndpoint, Uri authorityHost, string armScope, string dataPlaneScope, string? openAiEndpointSuffix,
-            string keyVaultDnsSuffix = "vault.azure.net")
+            string keyVaultDnsSuffix = "vault.azure.net", IReadOnlyList<PrivateLinkZone>? privateLinkZones = null)
         {
+            PrivateLinkZones = privateLinkZones ?? Array.Empty<PrivateLinkZone>();
             Name = name;
             ArmEndpoint = armEndpoint;
             AuthorityHost = authorityHost;
@@ -36,6 +37,27 @@ namespace AoaiHardening.Arm
         /// <summary>The data-plane URI of a vault, as Azure tools compute it: <c>https://{vaultName}.{KeyVaultDnsSuffix}/</c>.</summary>
         public Uri KeyVaultUri(string vaultName) => new Uri($"https://{vaultName.ToLowerInvariant()}.{KeyVaultDnsSuffix}/");
 
+        /// <summary>
+        /// The private DNS zones Microsoft lists for a Cognitive Services private endpoint (groupId <c>account</c>) in this
+        /// cloud; empty where it lists none (Azure China: zone names must come from the caller, never guessed).
+        /// </summary>
+        public IReadOnlyList<PrivateLinkZone> PrivateLinkZones { get; }
+
+        /// <summary>The zones an account of this kind resolves through (facts.md: AIServices adds services.ai).</summary>
+        public IReadOnlyList<PrivateLinkZone> PrivateLinkZonesFor(string? kind) => PrivateLinkZones.Where(z => z.AppliesTo(kind)).ToList();
+
+        /// <summary>
+        /// The known cloud an account endpoint belongs to, by its host suffix (offline input carries no cloud);
+        /// AzureCloud when the host names none of the sovereign clouds.
+        /// </summary>
+        public static AzureEnvironment OfEndpoint(string? endpoint)
+        {
+            var host = endpoint != null && Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) ? uri.Host : endpoint ?? string.Empty;
+            if (host.EndsWith(".azure.us", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".usgovcloudapi.net", StringComparison.OrdinalIgnoreCase)) return AzureUSGovernment;
+            if (host.EndsWith(".azure.cn", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".chinacloudapi.cn", StringComparison.OrdinalIgnoreCase)) return AzureChinaCloud;
+            return AzureCloud;
+        }
+
         public static readonly AzureEnvironment AzureCloud = new AzureEnvironment(
             "AzureCloud",
             new Uri("https://management.azure.com/"),
@@ -43,7 +65,13 @@ namespace AoaiHardening.Arm
             "https://management.core.windows.net/.default",
             "https://cognitiveservices.azure.com/.default",
             "openai.azure.com",
-            "vault.azure.net");
+            "vault.azure.net",
+            new[]
+            {
+                new PrivateLinkZone("privatelink.cognitiveservices.azure.com", "cognitiveservices.azure.com"),
+                new PrivateLinkZone("privatelink.openai.azure.com", "openai.azure.com"),
+                new PrivateLinkZone("privatelink.services.ai.azure.com", "services.ai.azure.com", "AIServices"),
+            });
 
         public static readonly AzureEnvironment AzureChinaCloud = new AzureEnvironment(
             "AzureChinaCloud",
@@ -61,7 +89,13 @@ namespace AoaiHardening.Arm
             "https://management.core.usgovcloudapi.net/.default",
             "https://cognitiveservices.azure.us/.default",
             "openai.azure.us",
-            "vault.usgovcloudapi.net");
+            "vault.usgovcloudapi.net",
+            new[]
+            {
+                new PrivateLinkZone("privatelink.cognitiveservices.azure.us", "cognitiveservices.azure.us"),
+                // Not in Microsoft's table, but where Azure OpenAI endpoints (openai.azure.us) resolve; widely used.
+                new PrivateLinkZone("privatelink.openai.azure.us", "openai.azure.us"),
+            });
 
         public static IReadOnlyList<AzureEnvironment> Known { get; } = new[] { AzureCloud, AzureChinaCloud, AzureUSGovernment };
 
@@ -73,8 +107,8 @@ namespace AoaiHardening.Arm
 
         /// <summary>
         /// A custom environment based on <paramref name="baseline"/>: any endpoint or scope left null keeps the baseline's,
-        /// except that a custom ARM endpoint without a scope gets the scope "{endpoint}/.default". Vault host names keep the
-        /// baseline's suffix: a private ARM endpoint (or the emulator) does not move Key Vault.
+        /// except that a custom ARM endpoint without a scope gets the scope "{endpoint}/.default". Vault host names and
+        /// private link zones keep the baseline's: a private ARM endpoint (or the emulator) does not move Key Vault.
         /// </summary>
         public static AzureEnvironment Custom(AzureEnvironment baseline, Uri? armEndpoint, Uri? authorityHost, string? armScope, string? dataPlaneScope)
         {
@@ -85,7 +119,7 @@ namespace AoaiHardening.Arm
             var endpoint = armEndpoint ?? baseline.ArmEndpoint;
             var scope = armScope ?? (armEndpoint != null ? endpoint.GetLeftPart(UriPartial.Authority) + "/.default" : baseline.ArmScope);
             return new AzureEnvironment("Custom", endpoint, authorityHost ?? baseline.AuthorityHost, scope,
-                dataPlaneScope ?? baseline.DataPlaneScope, baseline.OpenAiEndpointSuffix, baseline.KeyVaultDnsSuffix);
+                dataPlaneScope ?? baseline.DataPlaneScope, baseline.OpenAiEndpointSuffix, baseline.KeyVaultDnsSuffix, baseline.PrivateLinkZones);
         }
     }
 }

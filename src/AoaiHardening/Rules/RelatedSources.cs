@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using AoaiHardening.Model;
 using AoaiHardening.Rules.Input;
 
 namespace AoaiHardening.Rules
@@ -36,15 +37,15 @@ namespace AoaiHardening.Rules
     /// </summary>
     internal sealed class LiveRelatedSource : IRelatedSource
     {
-        private readonly string _accountId;
-        private readonly IReadOnlyDictionary<string, Func<string, IReadOnlyList<InputResource>>> _readers;
+        private readonly AoaiAccount _account;
+        private readonly IReadOnlyDictionary<string, Func<AoaiAccount, IReadOnlyList<InputResource>>> _readers;
         private readonly Dictionary<string, IReadOnlyList<InputResource>?> _cache = new Dictionary<string, IReadOnlyList<InputResource>?>(StringComparer.OrdinalIgnoreCase);
         // A failed read is remembered too: every rule that needs the type reports the same error without asking ARM again.
         private readonly Dictionary<string, RelatedReadException> _failures = new Dictionary<string, RelatedReadException>(StringComparer.OrdinalIgnoreCase);
 
-        public LiveRelatedSource(string accountId, IReadOnlyDictionary<string, Func<string, IReadOnlyList<InputResource>>> readers)
+        public LiveRelatedSource(AoaiAccount account, IReadOnlyDictionary<string, Func<AoaiAccount, IReadOnlyList<InputResource>>> readers)
         {
-            _accountId = accountId;
+            _account = account;
             _readers = readers;
         }
 
@@ -54,7 +55,7 @@ namespace AoaiHardening.Rules
             if (_failures.TryGetValue(type, out var failed)) throw failed;
             try
             {
-                var result = _readers.TryGetValue(type, out var read) ? read(_accountId) : null;
+                var result = _readers.TryGetValue(type, out var read) ? read(_account) : null;
                 _cache[type] = result;
                 return result;
             }

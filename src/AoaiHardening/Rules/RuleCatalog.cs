@@ -101,7 +101,10 @@ namespace AoaiHardening.Rules
             Define("AOAI-NET-007", "Private endpoints resolve through private DNS", AoaiSeverity.Medium, "Strict",
                 "An approved private endpoint has no private DNS zone group naming a `privatelink.*` zone listed for the account's cloud and kind.",
                 "Without the private DNS zone the account's name still resolves to its public address and clients bypass the private endpoint.",
-                new[] { "MCSB NS-2", "Azure Policy c4bc6f10" }, "New-AoaiPrivateEndpoint", allKinds: true, requires: new[] { "privateEndpoints", "privateDnsZoneGroups" }),
+                new[] { "MCSB NS-2", "Azure Policy c4bc6f10" }, "New-AoaiPrivateEndpoint", allKinds: true, requires: new[] { "privateEndpoints", "privateDnsZoneGroups" },
+                evaluate: PrivateDnsRules.Evaluate,
+                // The endpoint's own subnet (evidence) when known: New-AoaiPrivateEndpoint then reuses the endpoint and adds its DNS.
+                fix: new Fix("New-AoaiPrivateEndpoint", new FixArgument("SubnetId", (f, i) => EvidenceOf(f, "SubnetId") ?? i.SubnetId, "<subnet resource id>", "SubnetId"))),
 
             // ---------------------------------------------------------------- Identity
             Define("AOAI-IAM-001", "Key (local) authentication is disabled", AoaiSeverity.High, "Default",

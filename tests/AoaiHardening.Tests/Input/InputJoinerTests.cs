@@ -93,6 +93,20 @@ namespace AoaiHardening.Tests.Input
         }
 
         [Fact]
+        public void Zone_groups_join_the_account_whose_connection_names_their_endpoint_when_the_endpoint_is_not_in_the_input()
+        {
+            const string Pe = Rg2 + "/providers/Microsoft.Network/privateEndpoints/pe-elsewhere";
+            var zoneGroup = R(Pe + "/privateDnsZoneGroups/default", "Microsoft.Network/privateEndpoints/privateDnsZoneGroups");
+            var unrelated = R(Rg2 + "/providers/Microsoft.Network/privateEndpoints/pe-x/privateDnsZoneGroups/default", "Microsoft.Network/privateEndpoints/privateDnsZoneGroups");
+            var account = Account(A1, $$"""{ "privateEndpointConnections": [ { "properties": { "privateEndpoint": { "id": "{{Pe.ToUpperInvariant()}}" } } } ] }""");
+
+            var related = RelatedIds(new[] { account, zoneGroup, unrelated, Account(A2) });
+
+            Assert.Equal(new[] { zoneGroup.Id }, related[A1]);
+            Assert.Empty(related[A2]);
+        }
+
+        [Fact]
         public void Key_vaults_join_by_host_and_keys_by_name()
         {
             const string Vault = Rg2 + "/providers/Microsoft.KeyVault/vaults/kv1";

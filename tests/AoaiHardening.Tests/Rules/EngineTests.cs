@@ -16,14 +16,14 @@ namespace AoaiHardening.Tests.Rules
             var @default = new HardeningEngine(new EngineOptions { Baseline = Baseline.Default }).Selected.Select(r => r.Id).ToList();
             var strict = new HardeningEngine(new EngineOptions { Baseline = Baseline.Strict }).Selected.Select(r => r.Id).ToList();
             Assert.Equal(new[] { "AOAI-NET-001", "AOAI-NET-004", "AOAI-NET-005", "AOAI-IAM-001", "AOAI-IAM-002", "AOAI-IAM-003", "AOAI-ENC-001", "AOAI-ENC-005" }, @default);
-            Assert.Equal(new[] { "AOAI-NET-001", "AOAI-NET-002", "AOAI-NET-003", "AOAI-NET-004", "AOAI-NET-005", "AOAI-NET-006", "AOAI-IAM-001", "AOAI-IAM-002", "AOAI-IAM-003", "AOAI-IAM-004", "AOAI-ENC-001", "AOAI-ENC-005" }, strict);
+            Assert.Equal(new[] { "AOAI-NET-001", "AOAI-NET-002", "AOAI-NET-003", "AOAI-NET-004", "AOAI-NET-005", "AOAI-NET-006", "AOAI-NET-007", "AOAI-IAM-001", "AOAI-IAM-002", "AOAI-IAM-003", "AOAI-IAM-004", "AOAI-ENC-001", "AOAI-ENC-005" }, strict);
         }
 
         [Fact]
         public void Rule_ExcludeRule_and_MinimumSeverity_filter()
         {
             var engine = new HardeningEngine(new EngineOptions { Baseline = Baseline.Strict, Rules = new[] { "AOAI-NET-*" }, ExcludeRules = new[] { "AOAI-NET-00[56]" }, MinimumSeverity = AoaiSeverity.Medium });
-            Assert.Equal(new[] { "AOAI-NET-001", "AOAI-NET-002", "AOAI-NET-003", "AOAI-NET-004" }, engine.Selected.Select(r => r.Id));
+            Assert.Equal(new[] { "AOAI-NET-001", "AOAI-NET-002", "AOAI-NET-003", "AOAI-NET-004", "AOAI-NET-007" }, engine.Selected.Select(r => r.Id));
             var high = new HardeningEngine(new EngineOptions { MinimumSeverity = AoaiSeverity.High });
             Assert.Equal(new[] { "AOAI-NET-001", "AOAI-NET-004", "AOAI-IAM-001" }, high.Selected.Select(r => r.Id));
         }
@@ -144,11 +144,11 @@ namespace AoaiHardening.Tests.Rules
         public void Live_related_data_is_read_lazily_and_once_per_account_and_type()
         {
             var calls = 0;
-            var readers = new System.Collections.Generic.Dictionary<string, Func<string, System.Collections.Generic.IReadOnlyList<AoaiHardening.Rules.Input.InputResource>>>(StringComparer.OrdinalIgnoreCase)
+            var readers = new System.Collections.Generic.Dictionary<string, Func<AoaiHardening.Model.AoaiAccount, System.Collections.Generic.IReadOnlyList<AoaiHardening.Rules.Input.InputResource>>>(StringComparer.OrdinalIgnoreCase)
             {
-                ["Microsoft.Network/privateEndpoints"] = id => { calls++; return Array.Empty<AoaiHardening.Rules.Input.InputResource>(); },
+                ["Microsoft.Network/privateEndpoints"] = account => { calls++; return Array.Empty<AoaiHardening.Rules.Input.InputResource>(); },
             };
-            var source = new LiveRelatedSource(AccountId, readers);
+            var source = new LiveRelatedSource(AoaiHardening.Model.AoaiAccount.FromJson(new System.Text.Json.Nodes.JsonObject { ["id"] = AccountId, ["name"] = "acct" }), readers);
             Assert.Equal(0, calls);
             Assert.NotNull(source.Get("microsoft.network/privateendpoints"));
             Assert.NotNull(source.Get("Microsoft.Network/privateEndpoints"));

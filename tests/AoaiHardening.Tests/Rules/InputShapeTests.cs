@@ -28,7 +28,7 @@ namespace AoaiHardening.Tests.Rules
                 "{\"customSubDomainName\":\"hardened\",\"publicNetworkAccess\":\"Disabled\",\"disableLocalAuth\":true,\"restrictOutboundNetworkAccess\":true," +
                 "\"networkAcls\":{\"defaultAction\":\"Deny\",\"ipRules\":[{\"value\":\"203.0.113.0/24\"}]}," +
                 "\"encryption\":{\"keySource\":\"Microsoft.KeyVault\",\"keyVaultProperties\":{\"keyName\":\"k\",\"keyVaultUri\":\"https://kv.vault.azure.net/\"}}," +
-                "\"privateEndpointConnections\":[{\"name\":\"pe\",\"properties\":{\"privateLinkServiceConnectionState\":{\"status\":\"Approved\"}}}]}"),
+                "\"privateEndpointConnections\":[{\"name\":\"pe\",\"properties\":{\"privateEndpoint\":{\"id\":\"" + Endpoint + "\"},\"privateLinkServiceConnectionState\":{\"status\":\"Approved\"}}}]}"),
             ("exposed", "AIServices", "{\"type\":\"None\"}",
                 "{\"publicNetworkAccess\":\"Enabled\",\"networkAcls\":{\"defaultAction\":\"Allow\",\"ipRules\":[{\"value\":\"0.0.0.0/0\"}]}}"),
             ("cmk-uami", "OpenAI", "{\"type\":\"UserAssigned\"}",
@@ -45,12 +45,39 @@ namespace AoaiHardening.Tests.Rules
 
         private static string AccountIdOf(string name) => $"{Group}/providers/Microsoft.CognitiveServices/accounts/{name}";
 
+        // The hardened account's private endpoint and its DNS zone group (AOAI-NET-007 passes there).
+        private const string Endpoint = Group + "/providers/Microsoft.Network/privateEndpoints/pe-hardened";
+        private const string EndpointProperties = "{\"subnet\":{\"id\":\"" + Group + "/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet\"}," +
+            "\"privateLinkServiceConnections\":[{\"name\":\"c\",\"properties\":{\"privateLinkServiceId\":\"" + Group + "/providers/Microsoft.CognitiveServices/accounts/hardened\",\"groupIds\":[\"account\"]}}]}";
+        private const string ZoneGroupProperties = "{\"privateDnsZoneConfigs\":[{\"name\":\"privatelink-openai-azure-com\",\"properties\":{\"privateDnsZoneId\":\"" +
+            Group + "/providers/Microsoft.Network/privateDnsZones/privatelink.openai.azure.com\"}}]}";
+
+        private static IEnumerable<string> NetworkRest() => new[]
+        {
+            $"{{\"id\":\"{Endpoint}\",\"name\":\"pe-hardened\",\"type\":\"Microsoft.Network/privateEndpoints\",\"location\":\"eastus\",\"properties\":{EndpointProperties}}}",
+            $"{{\"id\":\"{Endpoint}/privateDnsZoneGroups/default\",\"name\":\"default\",\"type\":\"Microsoft.Network/privateEndpoints/privateDnsZoneGroups\",\"properties\":{ZoneGroupProperties}}}",
+        };
+
+        private static IEnumerable<string> NetworkAzResource() => new[]
+        {
+            $"{{\"ResourceId\":\"{Endpoint}\",\"Name\":\"pe-hardened\",\"ResourceName\":\"pe-hardened\",\"ResourceGroupName\":\"rg-shapes\",\"ResourceType\":\"Microsoft.Network/privateEndpoints\",\"Location\":\"eastus\",\"Properties\":{EndpointProperties}}}",
+            $"{{\"ResourceId\":\"{Endpoint}/privateDnsZoneGroups/default\",\"Name\":\"pe-hardened/default\",\"ResourceName\":\"pe-hardened/default\",\"ResourceGroupName\":\"rg-shapes\",\"ResourceType\":\"Microsoft.Network/privateEndpoints/privateDnsZoneGroups\",\"Properties\":{ZoneGroupProperties}}}",
+        };
+
+        private static IEnumerable<string> NetworkTemplate() => new[]
+        {
+            "{\"type\":\"Microsoft.Network/privateEndpoints\",\"apiVersion\":\"2025-07-01\",\"name\":\"pe-hardened\",\"location\":\"eastus\",\"properties\":{\"subnet\":{\"id\":\"[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'snet')]\"}," +
+                "\"privateLinkServiceConnections\":[{\"name\":\"c\",\"properties\":{\"privateLinkServiceId\":\"[resourceId('Microsoft.CognitiveServices/accounts', 'hardened')]\",\"groupIds\":[\"account\"]}}]}}",
+            "{\"type\":\"Microsoft.Network/privateEndpoints/privateDnsZoneGroups\",\"apiVersion\":\"2025-07-01\",\"name\":\"pe-hardened/default\",\"properties\":{\"privateDnsZoneConfigs\":[{\"name\":\"z\"," +
+                "\"properties\":{\"privateDnsZoneId\":\"[resourceId('Microsoft.Network/privateDnsZones', 'privatelink.openai.azure.com')]\"}}]}}",
+        };
+
         private static string Rest() => "[" + string.Join(",", Accounts.Select(a =>
             $"{{\"id\":\"{Group}/providers/Microsoft.CognitiveServices/accounts/{a.Name}\",\"name\":\"{a.Name}\",\"type\":\"Microsoft.CognitiveServices/accounts\"," +
             $"\"kind\":\"{a.Kind}\",\"location\":\"eastus\",\"identity\":{a.Identity},\"properties\":{a.Properties}}}").Concat(Assignments.Select(r =>
             $"{{\"id\":\"{AccountIdOf(r.Account)}/providers/Microsoft.Authorization/roleAssignments/{r.Name}\",\"name\":\"{r.Name}\",\"type\":\"Microsoft.Authorization/roleAssignments\"," +
             $"\"properties\":{{\"roleDefinitionId\":\"/subscriptions/00000000-0000-0000-0000-000000000009/providers/Microsoft.Authorization/roleDefinitions/{r.Role}\"," +
-            $"\"principalId\":\"11111111-0000-4000-8000-000000000001\",\"principalType\":\"{r.PrincipalType}\",\"scope\":\"{AccountIdOf(r.Account)}\"}}}}"))) + "]";
+            $"\"principalId\":\"11111111-0000-4000-8000-000000000001\",\"principalType\":\"{r.PrincipalType}\",\"scope\":\"{AccountIdOf(r.Account)}\"}}}}")).Concat(NetworkRest())) + "]";
 
         private static string GetAzResource() => "[" + string.Join(",", Accounts.Select(a =>
             $"{{\"ResourceId\":\"{Group}/providers/Microsoft.CognitiveServices/accounts/{a.Name}\",\"Name\":\"{a.Name}\",\"ResourceName\":\"{a.Name}\"," +
@@ -59,7 +86,7 @@ namespace AoaiHardening.Tests.Rules
             // Get-AzRoleAssignment | ConvertTo-Json
             $"{{\"RoleAssignmentName\":\"{r.Name}\",\"RoleAssignmentId\":\"{AccountIdOf(r.Account)}/providers/Microsoft.Authorization/roleAssignments/{r.Name}\"," +
             $"\"Scope\":\"{AccountIdOf(r.Account)}\",\"DisplayName\":\"someone\",\"SignInName\":null,\"RoleDefinitionName\":\"x\",\"RoleDefinitionId\":\"{r.Role}\"," +
-            $"\"ObjectId\":\"11111111-0000-4000-8000-000000000001\",\"ObjectType\":\"{r.PrincipalType}\",\"CanDelegate\":false}}"))) + "]";
+            $"\"ObjectId\":\"11111111-0000-4000-8000-000000000001\",\"ObjectType\":\"{r.PrincipalType}\",\"CanDelegate\":false}}")).Concat(NetworkAzResource())) + "]";
 
         private static string Template() =>
             "{\"$schema\":\"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\",\"contentVersion\":\"1.0.0.0\",\"resources\":[" +
@@ -69,7 +96,7 @@ namespace AoaiHardening.Tests.Rules
                 $"{{\"type\":\"Microsoft.Authorization/roleAssignments\",\"apiVersion\":\"2022-04-01\",\"name\":\"[guid('{r.Name}')]\"," +
                 $"\"scope\":\"[resourceId('Microsoft.CognitiveServices/accounts', '{r.Account}')]\"," +
                 $"\"properties\":{{\"roleDefinitionId\":\"[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '{r.Role}')]\"," +
-                $"\"principalId\":\"[parameters('principal')]\",\"principalType\":\"{r.PrincipalType}\"}}}}"))) + "]}";
+                $"\"principalId\":\"[parameters('principal')]\",\"principalType\":\"{r.PrincipalType}\"}}}}")).Concat(NetworkTemplate())) + "]}";
 
         private Dictionary<string, AoaiFindingStatus> Evaluate(string fileName, string json)
         {
@@ -94,7 +121,9 @@ namespace AoaiHardening.Tests.Rules
             Assert.Equal(rest, az);
             foreach (var pair in rest)
             {
-                var expected = pair.Key.EndsWith("AOAI-NET-003", StringComparison.Ordinal) ? AoaiFindingStatus.NotEvaluated : pair.Value;
+                // A template knows no connection state: the endpoint it deploys counts for NET-003, none is NotEvaluated.
+                var expected = pair.Key.EndsWith("AOAI-NET-003", StringComparison.Ordinal) && !pair.Key.StartsWith("hardened ", StringComparison.Ordinal)
+                    ? AoaiFindingStatus.NotEvaluated : pair.Value;
                 Assert.True(template[pair.Key] == expected, $"{pair.Key}: template {template[pair.Key]}, REST {pair.Value}");
             }
 

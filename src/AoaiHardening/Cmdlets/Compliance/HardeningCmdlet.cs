@@ -134,18 +134,20 @@ namespace AoaiHardening.Cmdlets.Compliance
         /// Live related reads, per resource type, registered by the capabilities that introduce rules needing them
         /// (each is called at most once per account, only when a selected rule asks).
         /// </summary>
-        private IReadOnlyDictionary<string, Func<string, IReadOnlyList<InputResource>>>? _liveReaders;
+        private IReadOnlyDictionary<string, Func<AoaiAccount, IReadOnlyList<InputResource>>>? _liveReaders;
 
-        private IReadOnlyDictionary<string, Func<string, IReadOnlyList<InputResource>>> LiveReaders => _liveReaders ??=
-            new Dictionary<string, Func<string, IReadOnlyList<InputResource>>>(StringComparer.OrdinalIgnoreCase)
+        private IReadOnlyDictionary<string, Func<AoaiAccount, IReadOnlyList<InputResource>>> LiveReaders => _liveReaders ??=
+            new Dictionary<string, Func<AoaiAccount, IReadOnlyList<InputResource>>>(StringComparer.OrdinalIgnoreCase)
             {
-                [RoleAssignmentRules.RelatedType] = accountId => RoleAssignmentRules.ReadLive(new Services.RoleAssignmentService(Arm), accountId, Call),
+                [RoleAssignmentRules.RelatedType] = account => RoleAssignmentRules.ReadLive(new Services.RoleAssignmentService(Arm), account.Id, Call),
+                [PrivateDnsRules.EndpointsType] = account => PrivateDnsRules.ReadEndpoints(new Services.NetworkService(Arm), account, Call),
+                [PrivateDnsRules.ZoneGroupsType] = account => PrivateDnsRules.ReadZoneGroups(new Services.NetworkService(Arm), account, Call),
             };
 
         private void EvaluateLive(AoaiAccount account)
         {
             var resource = new InputResource(account.Id, AccountId.ResourceType, account.Name, account.Resource, null);
-            Evaluate(resource, new LiveRelatedSource(account.Id, LiveReaders));
+            Evaluate(resource, new LiveRelatedSource(account, LiveReaders));
         }
 
         private void EvaluateOffline()

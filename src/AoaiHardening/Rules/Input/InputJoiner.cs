@@ -15,6 +15,7 @@ namespace AoaiHardening.Rules.Input
     {
         private const string RoleAssignmentsType = "Microsoft.Authorization/roleAssignments";
         private const string PrivateEndpointsType = "Microsoft.Network/privateEndpoints";
+        private const string ZoneGroupsType = "Microsoft.Network/privateEndpoints/privateDnsZoneGroups";
         private const string VaultsType = "Microsoft.KeyVault/vaults";
         private const string KeysType = "Microsoft.KeyVault/vaults/keys";
 
@@ -34,6 +35,9 @@ namespace AoaiHardening.Rules.Input
             private readonly Dictionary<string, List<int>> accountsByGroup = NewIndex();
             private readonly Dictionary<string, List<int>> accountsByVaultHost = NewIndex();
             private readonly Dictionary<string, List<int>> accountsByVaultName = NewIndex();
+            // Accounts by the endpoint ids their private endpoint connections name: an exported zone group joins its account
+            // even when the endpoint itself (another subscription, another export) is not in the input.
+            private readonly Dictionary<string, List<int>> accountsByEndpointId = NewIndex();
             private readonly Dictionary<int, List<int>> accountsOfEndpoint = new Dictionary<int, List<int>>();
             private readonly Dictionary<int, List<int>> accountsOfVault = new Dictionary<int, List<int>>();
 
@@ -48,6 +52,12 @@ namespace AoaiHardening.Rules.Input
                     if (!isAccount[i]) continue;
                     var providers = key.IndexOf("/providers/", StringComparison.OrdinalIgnoreCase);
                     if (providers > 0) Add(accountsByGroup, key.Substring(0, providers), i);
+                    foreach (var connection in Json.Objects(At(all[i].Json, "properties", "privateEndpointConnections")))
+                    {
+                        var endpointId = Json.StringOnly(At(connection, "properties", "privateEndpoint", "id"));
+                        if (endpointId != null && !(accountsByEndpointId.TryGetValue(ResourceIds.Key(endpointId), out var known) && known.Contains(i)))
+                            Add(accountsByEndpointId, ResourceIds.Key(endpointId), i);
+                    }
                     var vaultHost = Host(Json.StringOnly(At(all[i].Json, "properties", "encryption", "keyVaultProperties", "keyVaultUri")));
                     if (vaultHost == null) continue;
                     Add(accountsByVaultHost, vaultHost, i);
@@ -96,6 +106,8 @@ namespace AoaiHardening.Rules.Input
                 if (accountsOfEndpoint.TryGetValue(i, out var endpointOf)) foreach (var a in endpointOf) yield return a;
                 if (accountsOfVault.TryGetValue(i, out var vaultOf)) foreach (var a in vaultOf) yield return a;
                 if (IsType(i, RoleAssignmentsType)) foreach (var a in AssignmentTargets(resource)) yield return a;
+                if (ConnectedEndpointOf(i) is string endpoint && accountsByEndpointId.TryGetValue(endpoint, out var connected))
+                    foreach (var a in connected) yield return a;
             }
 
             /// <summary>The resources whose ids are proper prefixes of the key, at '/' boundaries.</summary>
@@ -118,6 +130,16 @@ namespace AoaiHardening.Rules.Input
                 return accountsByGroup.TryGetValue(key, out var inGroup) ? atAccount.Concat(inGroup) : atAccount;
             }
 
+            /// <summary>For a private endpoint or one of its DNS zone groups: the endpoint's id key; else null.</summary>
+            private string? ConnectedEndpointOf(int i)
+            {
+                var key = ResourceIds.Key(all[i].Id);
+                if (IsType(i, PrivateEndpointsType)) return key;
+                if (!IsType(i, ZoneGroupsType)) return null;
+                var at = key.IndexOf("/privateDnsZoneGroups/", StringComparison.OrdinalIgnoreCase);
+                return at > 0 ? key.Substring(0, at) : null;
+            }
+
             private IEnumerable<int> EndpointTargets(InputResource endpoint)
             {
                 var properties = At(endpoint.Json, "properties");
@@ -126,6 +148,7 @@ namespace AoaiHardening.Rules.Input
                 foreach (var connection in connections)
                 {
                     var target = Json.StringOnly(At(connection, "properties", "privateLinkServiceId"));
+                    if (target != null && target.StartsWith("[", StringComparison.Ordinal)) target = TemplateReader.ReferencedId(target);
                     if (target != null && byId.TryGetValue(ResourceIds.Key(target), out var found))
                         foreach (var j in found.Where(j => isAccount[j])) yield return j;
                 }

@@ -150,6 +150,16 @@ namespace AoaiHardening.Rules.Input
             }
         }
 
+        /// <summary>
+        /// The synthetic id a template reference names when it can be read from the text alone, e.g. a private endpoint's
+        /// privateLinkServiceId "[resourceId('Microsoft.CognitiveServices/accounts', 'acct')]"; null when it needs evaluation.
+        /// </summary>
+        public static string? ReferencedId(string reference)
+        {
+            if (!IsExpression(reference) || !TryParseCall(reference, out var function, out var args)) return null;
+            return Json.EqualsIgnoreCase(function, "resourceId") ? ResourceIdCall(args) : null;
+        }
+
         private sealed class Declared
         {
             public Declared(string path, JsonObject source, Declared? parent, string type, IReadOnlyList<string> names, string? scope, bool existing)
