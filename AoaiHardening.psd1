@@ -27,6 +27,8 @@
         'Revoke-AoaiRoleAssignment'
         'Get-AoaiAccessReport'
         'Invoke-AoaiKeyRotation'
+        'New-AoaiPrivateEndpoint'
+        'Protect-AoaiPrivateEndpointSubnet'
         'Test-AoaiHardening'
         'Assert-AoaiHardening'
         'Get-AoaiHardeningRule'

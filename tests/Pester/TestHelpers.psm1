@@ -119,6 +119,15 @@ function Get-EmulatorArmList {
     }
 }
 
+function Invoke-EmulatorArm {
+    # An ARM request straight to the emulator, as another tool (the portal, Az) would make it: sets up state the
+    # module then finds. LROs settle at once under the test config (lroPolls 1 is reached by the first GET).
+    param([Parameter(Mandatory)][string] $Method, [Parameter(Mandatory)][string] $Path, [Parameter(Mandatory)][string] $ApiVersion, $Body)
+    $params = @{ Uri = "$($script:Emulator.Url)$($Path)?api-version=$ApiVersion"; Method = $Method; Headers = @{ Authorization = 'Bearer emulator-test-token' } }
+    if ($null -ne $Body) { $params.Body = ($Body | ConvertTo-Json -Depth 20 -Compress); $params.ContentType = 'application/json' }
+    Invoke-RestMethod @params
+}
+
 function Get-ScenarioAccountId {
     param([Parameter(Mandatory)][string] $ResourceGroupName, [Parameter(Mandatory)][string] $Name, [string] $SubscriptionId = (Get-ScenarioSubscriptionId))
     "/subscriptions/$SubscriptionId/resourceGroups/$ResourceGroupName/providers/Microsoft.CognitiveServices/accounts/$Name"
