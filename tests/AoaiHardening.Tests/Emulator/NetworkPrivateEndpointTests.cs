@@ -124,6 +124,25 @@ public sealed class NetworkPrivateEndpointTests(EmulatorFixture emu)
     }
 
     [Fact]
+    public async Task Replacing_or_patching_the_account_keeps_its_connections_and_deleting_it_disconnects_the_endpoint()
+    {
+        await Emu.PutAsync(Net(Endpoint("pe1")), EndpointBody(), 201);
+        var account = Emu.State.GetResource(AccountPath("acct-a"))!.DeepClone();
+        account["properties"]!["privateEndpointConnections"] = new JsonArray(); // a client echoing the read-only list changes nothing
+
+        await Emu.SendAsync(HttpMethod.Put, Api(AccountPath("acct-a")), account);
+        await Emu.SendAsync(HttpMethod.Patch, Api(AccountPath("acct-a")), JsonNode.Parse("""{"properties":{"publicNetworkAccess":"Disabled"}}"""));
+        Assert.Single((await ConnectionsAsync("acct-a")).AsArray());
+        Assert.Single((await Emu.GetJsonAsync(Api(AccountPath("acct-a"))))["properties"]!["privateEndpointConnections"]!.AsArray());
+
+        Assert.Equal(202, (int)(await Emu.Http.DeleteAsync(Api(AccountPath("acct-a")))).StatusCode);
+
+        Assert.Empty(Emu.State.GetResources(ConnectionType));
+        var pe = await Emu.GetJsonAsync(Net(Endpoint("pe1")));
+        Assert.Equal("Disconnected", (string?)pe["properties"]!["privateLinkServiceConnections"]![0]!["properties"]!["privateLinkServiceConnectionState"]!["status"]);
+    }
+
+    [Fact]
     public async Task Deleting_the_endpoint_removes_the_accounts_connection_when_the_operation_completes()
     {
         Emu.State.Config = Emu.State.Config with { LroPolls = 1 };
