@@ -47,8 +47,6 @@ public sealed class ArmEmulator : IAsyncDisposable
     {
         var tls = await TlsMaterial.EnsureAsync(options.TlsDirectory, ct);
         var state = new EmulatorState(options.Config);
-        if (options.ScenarioJson is not null)
-            state.LoadScenario(options.ScenarioJson);
 
         // The empty builder reads no appsettings or ASPNETCORE_* variables: nothing on the machine can change
         // what the emulator binds to, and startup stays short.
@@ -78,7 +76,21 @@ public sealed class ArmEmulator : IAsyncDisposable
         new ResourcesProvider(state).Map(app);
         new CognitiveServicesProvider(state).Map(app);
         new AuthorizationProvider(state).Map(app);
+        new NetworkProvider(state).Map(app);
+        new PrivateDnsProvider(state).Map(app);
         new GenericProvider(state).Map(app);
+
+        // After the providers: they register how seeded resources are split and completed (a virtual network's inline subnets).
+        try
+        {
+            if (options.ScenarioJson is not null)
+                state.LoadScenario(options.ScenarioJson);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
 
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

@@ -27,3 +27,10 @@ internal static class ApiVersionGate
             throw ArmErrors.InvalidApiVersion(version, api.Versions);
     }
 }
+
+/// <summary>Regions as ARM compares them.</summary>
+internal static class ArmLocation
+{
+    /// <summary>"West US" → "westus", the form ARM uses in URLs and compares by.</summary>
+    public static string Normalize(string location) => location.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant();
+}

@@ -54,6 +54,20 @@ internal static class ArmErrors
         $"The Resource '{typeAndName}' under resource group '{resourceGroup}' was not found. " +
         "For more details please go to https://aka.ms/ARMResourceNotFoundFix");
 
+    /// <param name="typeAndName">The parent as ARM names it, e.g. <c>Microsoft.Network/virtualNetworks/vnet1</c>.</param>
+    public static ArmException ParentResourceNotFound(string typeAndName) => new(404, "ParentResourceNotFound",
+        $"Can not perform requested operation on nested resource. Parent resource '{typeAndName}' not found.");
+
+    public static ArmException LocationRequired() => new(400, "LocationRequired", "The location property is required for this definition.");
+
+    /// <summary>A PUT that would move an existing resource to another region.</summary>
+    public static ArmException InvalidResourceLocation(string name, string resourceGroup, string current, string requested) => new(400, "InvalidResourceLocation",
+        $"The resource '{name}' already exists in location '{current}' in resource group '{resourceGroup}'. " +
+        $"A resource with the same name cannot be created in location '{requested}'. Please select a new resource name.");
+
+    public static ArmException LocationNotAvailableForResourceType(string location, string type, string available) => new(400, "LocationNotAvailableForResourceType",
+        $"The provided location '{location}' is not available for resource type '{type}'. List of available regions for the resource type is '{available}'.");
+
     public static ArmException InvalidRequestContent(string detail) => new(400, "InvalidRequestContent",
         $"The request content was invalid and could not be deserialized: '{detail}'.");
 

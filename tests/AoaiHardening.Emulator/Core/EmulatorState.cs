@@ -12,6 +12,8 @@ public sealed class EmulatorState
     private volatile EmulatorConfig config;
     private volatile Tenant tenant = Tenant.From(new Scenario());
     private string lastScenarioJson = "{}";
+    private readonly Dictionary<string, Func<SeedResource, IEnumerable<SeedResource>>> seedExpanders = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<Action> afterLoad = [];
 
     internal EmulatorState(EmulatorConfig baseConfig)
     {
@@ -56,11 +58,14 @@ public sealed class EmulatorState
     {
         var scenario = Scenario.Parse(json);
         var newConfig = scenario.Config?.ApplyTo(baseConfig) ?? baseConfig;
+        var seeds = Expand(scenario.Seeds);
         lock (Gate)
         {
             Resources.Clear();
-            foreach (var seed in scenario.Seeds)
+            foreach (var seed in seeds)
                 Resources.Add(seed.Id, seed.SubscriptionId, seed.ResourceGroup, seed.Type, seed.Name, (JsonObject)seed.Body.DeepClone());
+            foreach (var hook in afterLoad)
+                hook();
             Operations.Clear();
             RoleAssignments.Clear();
             foreach (var assignment in scenario.RoleAssignmentSeeds)
@@ -73,6 +78,34 @@ public sealed class EmulatorState
         Requests.Clear();
         Faults.Clear();
         RateLimits.Clear();
+    }
+
+    /// <summary>
+    /// Lets a provider split a seeded resource the way its API would store it: a virtual network's inline subnets become
+    /// subnet resources, so both routes serve them. The expander returns the resource (possibly changed) and any children.
+    /// Must be registered before the first scenario loads; may throw <see cref="ScenarioException"/>.
+    /// </summary>
+    internal void RegisterSeedExpander(string type, Func<SeedResource, IEnumerable<SeedResource>> expand) => seedExpanders[type] = expand;
+
+    /// <summary>
+    /// Runs after every scenario load, holding <see cref="Gate"/>, in registration order: lets a provider derive what ARM
+    /// would have made on create (an endpoint's private IP, its connection on the account). Must not throw: seeds are
+    /// served as given where nothing can be derived.
+    /// </summary>
+    internal void RegisterAfterLoad(Action hook) => afterLoad.Add(hook);
+
+    private List<SeedResource> Expand(IReadOnlyList<SeedResource> seeds)
+    {
+        var expanded = new List<SeedResource>();
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var seed in seeds)
+            foreach (var item in seedExpanders.TryGetValue(seed.Type, out var expand) ? expand(seed) : [seed])
+            {
+                if (!ids.Add(item.Id))
+                    throw new ScenarioException($"Resource '{item.Id}' appears twice (seeded inline in its parent and on its own?).");
+                expanded.Add(item);
+            }
+        return expanded;
     }
 
     /// <summary>Back to the last loaded scenario (or empty), as if it had just been loaded.</summary>

@@ -5,6 +5,28 @@ namespace AoaiHardening.Emulator.Core;
 internal enum OperationKind { CreateOrReplace, Update, Delete }
 
 /// <summary>
+/// Where a resource provider lets clients poll its operations, and how it words the status. Each RP has its own:
+/// CognitiveServices <c>/subscriptions/{s}/providers/Microsoft.CognitiveServices/locations/{loc}/operationStatuses/{id}</c>
+/// with a full status resource; Microsoft.Network <c>…/Microsoft.Network/locations/{loc}/operations/{id}</c> answering
+/// just <c>{"status":…}</c>; Private DNS <c>/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.Network/privateDnsOperationStatuses/{id}</c>.
+/// </summary>
+internal sealed record OperationUrls(string Prefix, string StatusCollection, string ResultCollection, bool MinimalStatus)
+{
+    public static OperationUrls CognitiveServices(string subscriptionId, string location) =>
+        new($"/subscriptions/{subscriptionId}/providers/Microsoft.CognitiveServices/locations/{location}", "operationStatuses", "operationResults", MinimalStatus: false);
+
+    public static OperationUrls Network(string subscriptionId, string location) =>
+        new($"/subscriptions/{subscriptionId}/providers/Microsoft.Network/locations/{location}", "operations", "operationResults", MinimalStatus: true);
+
+    public static OperationUrls PrivateDns(string subscriptionId, string resourceGroup) =>
+        new($"/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Network", "privateDnsOperationStatuses", "privateDnsOperationResults", MinimalStatus: true);
+}
+
+/// <summary>The LRO headers an RP sends on a write in the default (<see cref="LroStyle.Both"/>) style.</summary>
+[Flags]
+internal enum LroHeaders { AsyncOperation = 1, Location = 2, Both = AsyncOperation | Location }
+
+/// <summary>
 /// A long-running operation. The write itself is applied when the request arrives; the operation only decides
 /// when the resource's provisioningState turns terminal (or, for a delete, when the resource disappears).
 /// </summary>
@@ -13,9 +35,7 @@ internal sealed class Operation
     public const string InProgress = "InProgress";
 
     public required string Id { get; init; }
-    public required string SubscriptionId { get; init; }
-    public required string ProviderNamespace { get; init; }
-    public required string Location { get; init; }
+    public required OperationUrls Urls { get; init; }
     public required string ResourceId { get; init; }
     public required OperationKind Kind { get; init; }
     public required int PollsNeeded { get; init; }
@@ -31,6 +51,9 @@ internal sealed class Operation
     public ArmException Error => (Fault ?? new FaultSpec { Path = "", Kind = FaultKind.LroFail }).ToError();
 
     public int PercentComplete => IsTerminal ? 100 : PollsNeeded == 0 ? 0 : Math.Min(99, 100 * Polls / PollsNeeded);
+
+    public string StatusPath => $"{Urls.Prefix}/{Urls.StatusCollection}/{Id}";
+    public string ResultPath => $"{Urls.Prefix}/{Urls.ResultCollection}/{Id}";
 }
 
 /// <summary>Operations by id. Callers hold <see cref="EmulatorState.Gate"/>: completing one changes resources.</summary>
@@ -47,14 +70,18 @@ internal sealed class OperationStore
     /// provisioningState until <paramref name="polls"/> polls have been made (0 = settled at once).
     /// </summary>
     public Operation Start(ResourceStore resources, ArmResource resource, OperationKind kind, string providerNamespace,
-        string location, int polls, FaultSpec? fault)
+        string location, int polls, FaultSpec? fault) =>
+        Start(resources, resource, kind, OperationUrls.CognitiveServices(resource.SubscriptionId, location), polls, fault);
+
+    /// <param name="runningState">The provisioningState while running, where the RP's vocabulary differs from
+    /// CognitiveServices' Accepted/Updating/Deleting (Microsoft.Network says Updating for a create).</param>
+    public Operation Start(ResourceStore resources, ArmResource resource, OperationKind kind, OperationUrls urls,
+        int polls, FaultSpec? fault, string? runningState = null)
     {
         var op = new Operation
         {
             Id = Guid.NewGuid().ToString(),
-            SubscriptionId = resource.SubscriptionId,
-            ProviderNamespace = providerNamespace,
-            Location = location,
+            Urls = urls,
             ResourceId = resource.Id,
             Kind = kind,
             PollsNeeded = polls,
@@ -62,7 +89,7 @@ internal sealed class OperationStore
         };
         operations[op.Id] = op;
         resource.CurrentOperationId = op.Id;
-        resource.ProvisioningState = kind switch
+        resource.ProvisioningState = runningState ?? kind switch
         {
             OperationKind.CreateOrReplace => "Accepted",
             OperationKind.Update => "Updating",
@@ -113,7 +140,11 @@ internal static class Lro
     /// Answers a write whose operation was just started, in the configured style: 201/200/202 with Azure-AsyncOperation
     /// and/or Location and Retry-After; or, for <see cref="LroStyle.Sync"/>, the settled outcome at once (200, no LRO headers).
     /// </summary>
-    public static ArmReply Answer(HttpContext ctx, EmulatorState state, Operation op, int acceptedStatus, bool withBody)
+    /// <param name="both">What the RP sends in <see cref="LroStyle.Both"/> style (Microsoft.Network PUTs: only
+    /// Azure-AsyncOperation); <see cref="LroStyle.Async"/> and <see cref="LroStyle.Location"/> force one header.</param>
+    /// <param name="syncStatus">The status of the settled answer in <see cref="LroStyle.Sync"/> style.</param>
+    public static ArmReply Answer(HttpContext ctx, EmulatorState state, Operation op, int acceptedStatus, bool withBody,
+        LroHeaders both = LroHeaders.Both, int syncStatus = 200)
     {
         var config = state.Config;
         if (config.LroStyle == LroStyle.Sync)
@@ -121,24 +152,31 @@ internal static class Lro
             state.Operations.Settle(op, state.Resources);
             if (op.Failed)
                 throw op.Error;
-            return new ArmReply(200, withBody ? Render(state, op) : null);
+            return new ArmReply(syncStatus, withBody ? Render(state, op) : null);
         }
 
         var headers = new Dictionary<string, string> { ["Retry-After"] = config.RetryAfterSeconds.ToString() };
-        if (config.LroStyle is LroStyle.Both or LroStyle.Async)
-            headers["Azure-AsyncOperation"] = Url(ctx, op, "operationStatuses");
-        if (config.LroStyle is LroStyle.Both or LroStyle.Location)
-            headers["Location"] = Url(ctx, op, "operationResults");
+        if (config.LroStyle is LroStyle.Async || (config.LroStyle is LroStyle.Both && both.HasFlag(LroHeaders.AsyncOperation)))
+            headers["Azure-AsyncOperation"] = Url(ctx, op.StatusPath);
+        if (config.LroStyle is LroStyle.Location || (config.LroStyle is LroStyle.Both && both.HasFlag(LroHeaders.Location)))
+            headers["Location"] = Url(ctx, op.ResultPath);
         return new ArmReply(acceptedStatus, withBody ? Render(state, op) : null, headers);
     }
 
     /// <summary>GET …/operationStatuses/{id}: always 200 with the status resource (a failed operation is not a failed poll).</summary>
     public static ArmReply PollStatus(HttpContext ctx, EmulatorState state)
     {
-        var op = FindAndPoll(ctx, state);
+        var op = FindAndPoll(ctx, state, result: false);
+        if (op.Urls.MinimalStatus)
+        {
+            var minimal = new JsonObject { ["status"] = op.Status };
+            if (op.Failed)
+                minimal["error"] = new JsonObject { ["code"] = op.Error.Code, ["message"] = op.Error.Message };
+            return new ArmReply(200, minimal, op.IsTerminal ? null : RetryAfter(state));
+        }
         var body = new JsonObject
         {
-            ["id"] = PathOf(op, "operationStatuses"),
+            ["id"] = op.StatusPath,
             ["name"] = op.Id,
             ["status"] = op.Status,
             ["startTime"] = op.StartTime,
@@ -154,11 +192,11 @@ internal static class Lro
     /// <summary>GET …/operationResults/{id}: 202 (no body) while running, then the final resource, 204 for a delete, or the error.</summary>
     public static ArmReply PollResult(HttpContext ctx, EmulatorState state)
     {
-        var op = FindAndPoll(ctx, state);
+        var op = FindAndPoll(ctx, state, result: true);
         if (!op.IsTerminal)
         {
             var headers = RetryAfter(state);
-            headers["Location"] = Url(ctx, op, "operationResults");
+            headers["Location"] = Url(ctx, op.ResultPath);
             return new ArmReply(202, null, headers);
         }
         if (op.Failed)
@@ -166,13 +204,12 @@ internal static class Lro
         return op.Kind == OperationKind.Delete ? new ArmReply(204) : new ArmReply(200, Render(state, op));
     }
 
-    private static Operation FindAndPoll(HttpContext ctx, EmulatorState state)
+    /// <summary>The operation, if the request's path is its status (or result) URL, case-insensitively; then counts the poll.</summary>
+    private static Operation FindAndPoll(HttpContext ctx, EmulatorState state, bool result)
     {
         var id = (string)ctx.GetRouteValue("operationId")!;
         var op = state.Operations.Find(id);
-        if (op is null
-            || !op.SubscriptionId.Equals((string?)ctx.GetRouteValue("subscriptionId"), StringComparison.OrdinalIgnoreCase)
-            || !op.Location.Equals((string?)ctx.GetRouteValue("location"), StringComparison.OrdinalIgnoreCase))
+        if (op is null || !(result ? op.ResultPath : op.StatusPath).Equals(ctx.Request.Path.Value?.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
             throw new ArmException(404, "OperationNotFound", $"The operation '{id}' could not be found.");
         state.Operations.Poll(op, state.Resources);
         return op;
@@ -184,11 +221,8 @@ internal static class Lro
     private static Dictionary<string, string> RetryAfter(EmulatorState state) =>
         new() { ["Retry-After"] = state.Config.RetryAfterSeconds.ToString() };
 
-    private static string PathOf(Operation op, string collection) =>
-        $"/subscriptions/{op.SubscriptionId}/providers/{op.ProviderNamespace}/locations/{op.Location}/{collection}/{op.Id}";
-
     /// <summary>Absolute, as ARM's are, and carrying the api-version of the request that started or polled it.</summary>
-    private static string Url(HttpContext ctx, Operation op, string collection) =>
-        $"{ctx.Request.Scheme}://{ctx.Request.Host}{PathOf(op, collection)}" +
+    private static string Url(HttpContext ctx, string path) =>
+        $"{ctx.Request.Scheme}://{ctx.Request.Host}{path}" +
         $"?api-version={Uri.EscapeDataString(ctx.Request.Query["api-version"].ToString())}";
 }

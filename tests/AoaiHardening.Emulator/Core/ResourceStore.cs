@@ -2,6 +2,17 @@ using System.Text.Json.Nodes;
 
 namespace AoaiHardening.Emulator.Core;
 
+/// <summary>How a resource type spells its etag; each resource provider has its own.</summary>
+internal enum EtagStyle
+{
+    /// <summary>CognitiveServices: <c>W/"datetime'2017-04-10T04%3A42%3A19.7067387Z'"</c>.</summary>
+    DateTime,
+    /// <summary>Microsoft.Network: <c>W/"00000000-0000-0000-0000-000000000000"</c>.</summary>
+    WeakGuid,
+    /// <summary>Private DNS: a bare GUID, <c>00000000-0000-0000-0000-000000000000</c>.</summary>
+    Guid,
+}
+
 /// <summary>
 /// One stored resource: the JSON body as it was given (unknown fields included) plus the server-owned facts
 /// that ARM computes. Read-only fields are filled when the resource is rendered, never trusted from a client.
@@ -32,6 +43,15 @@ internal sealed class ArmResource
     public string? ProvisioningState { get; set; }
 
     public string ETag { get; private set; } = "";
+
+    /// <summary>The etag spelling of the type; the store sets it (and renews the etag) when the resource is added.</summary>
+    public EtagStyle EtagStyle { get; set; }
+
+    /// <summary>
+    /// Server-owned facts a provider keeps beside the body (an allocated private IP, the records a zone group wrote…):
+    /// never taken from a client, never rendered as such.
+    /// </summary>
+    public JsonObject Facts { get; } = new();
     public DateTimeOffset CreatedAt { get; } = DateTimeOffset.UtcNow;
     public string InternalId { get; } = Guid.NewGuid().ToString("N");
 
@@ -42,11 +62,17 @@ internal sealed class ArmResource
     public string? CurrentOperationId { get; set; }
 
     /// <summary>
-    /// New weak etag in the CognitiveServices format <c>W/"datetime'2017-04-10T04%3A42%3A19.7067387Z'"</c>.
-    /// Strictly increasing, so two writes within one clock tick still get different etags.
+    /// New etag in the type's <see cref="EtagStyle"/>. The CognitiveServices form is strictly increasing, so two writes
+    /// within one clock tick still get different etags; the GUID forms differ by construction.
     /// </summary>
     public void Touch()
     {
+        if (EtagStyle != EtagStyle.DateTime)
+        {
+            var guid = System.Guid.NewGuid().ToString();
+            ETag = EtagStyle == EtagStyle.WeakGuid ? $"W/\"{guid}\"" : guid;
+            return;
+        }
         long ticks, last;
         do
         {
@@ -92,10 +118,20 @@ internal sealed class ResourceStore
 {
     private readonly Dictionary<string, ArmResource> byId = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Action<JsonObject, ArmResource>> views = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, EtagStyle> etagStyles = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Action<ArmResource>> removeHooks = new(StringComparer.OrdinalIgnoreCase);
     private long seq;
 
     /// <summary>Lets a provider fill its type's computed read-only fields (e.g. an account's endpoint) on every render.</summary>
     public void RegisterView(string type, Action<JsonObject, ArmResource> fill) => views[type] = fill;
+
+    public void RegisterEtagStyle(string type, EtagStyle style) => etagStyles[type] = style;
+
+    /// <summary>
+    /// Lets a provider undo what a resource caused elsewhere when it goes (a private endpoint's connection on the
+    /// account, the DNS records a zone group wrote). Runs after the resource has left the store.
+    /// </summary>
+    public void RegisterRemoveHook(string type, Action<ArmResource> hook) => removeHooks[type] = hook;
 
     public ArmResource? Find(string id) => byId.GetValueOrDefault(id.TrimEnd('/'));
 
@@ -104,11 +140,42 @@ internal sealed class ResourceStore
         if (byId.ContainsKey(id))
             throw new InvalidOperationException($"Resource '{id}' already exists.");
         var resource = new ArmResource(id, subscriptionId, resourceGroup, type, name, body) { Seq = ++seq };
+        if (etagStyles.TryGetValue(type, out var style))
+        {
+            resource.EtagStyle = style;
+            resource.Touch();
+        }
         byId[id] = resource;
         return resource;
     }
 
-    public bool Remove(ArmResource resource) => byId.Remove(resource.Id);
+    /// <summary>
+    /// Removes the resource and, as ARM does, every resource nested under it (deepest first), running their remove hooks.
+    /// </summary>
+    public void Remove(ArmResource resource)
+    {
+        foreach (var child in Descendants(resource).OrderByDescending(c => c.Id.Length).ToList())
+            RemoveOne(child);
+        RemoveOne(resource);
+    }
+
+    private void RemoveOne(ArmResource resource)
+    {
+        if (byId.Remove(resource.Id))
+            removeHooks.GetValueOrDefault(resource.Type)?.Invoke(resource);
+    }
+
+    /// <summary>Resources nested under <paramref name="parent"/> (their ids continue its id), any depth, in creation order.</summary>
+    public IEnumerable<ArmResource> Descendants(ArmResource parent) =>
+        byId.Values.Where(r => r.Id.StartsWith(parent.Id + "/", StringComparison.OrdinalIgnoreCase)).OrderBy(r => r.Seq);
+
+    /// <summary>The direct children of <paramref name="parent"/> of one type (e.g. a virtual network's subnets), in creation order.</summary>
+    public IEnumerable<ArmResource> Children(ArmResource parent, string childType) =>
+        Descendants(parent).Where(r => r.Type.Equals(childType, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The resource with this id if it has this type (case-insensitive), else null.</summary>
+    public ArmResource? Find(string? id, string type) =>
+        id is not null && Find(id) is { } r && r.Type.Equals(type, StringComparison.OrdinalIgnoreCase) ? r : null;
 
     public void Clear() => byId.Clear();
 

@@ -4,7 +4,7 @@ using AoaiHardening.Emulator.Core;
 namespace AoaiHardening.Emulator.Providers;
 
 /// <summary>Microsoft.CognitiveServices/accounts: CRUD as long-running operations, keys, and the operation URLs.</summary>
-internal sealed class CognitiveServicesProvider
+internal sealed partial class CognitiveServicesProvider
 {
     public const string Namespace = "Microsoft.CognitiveServices";
     public const string AccountType = Namespace + "/accounts";
@@ -32,6 +32,7 @@ internal sealed class CognitiveServicesProvider
     {
         this.state = state;
         state.Resources.RegisterView(AccountType, FillReadOnly);
+        RegisterPrivateEndpointConnections();
     }
 
     public void Map(IEndpointRouteBuilder routes)
@@ -51,6 +52,7 @@ internal sealed class CognitiveServicesProvider
         accounts.MapDelete("/{accountName}", ctx => state.ReplyAsync(ctx, () => Delete(ctx)));
         accounts.MapPost("/{accountName}/listKeys", ctx => state.ReplyAsync(ctx, () => KeysReply(Keys(Find(ctx)))));
         accounts.MapPost("/{accountName}/regenerateKey", ctx => state.ReplyAsync(ctx, () => RegenerateKey(ctx)));
+        MapPrivateEndpointConnections(accounts);
     }
 
     private ArmReply List(HttpContext ctx, string? resourceGroup)
@@ -145,9 +147,10 @@ internal sealed class CognitiveServicesProvider
     private static ArmReply KeysReply(ApiKeys keys) => new(200, new JsonObject { ["key1"] = keys.Key1, ["key2"] = keys.Key2 });
 
     /// <summary>Fills what ARM computes on every read (the examples' GetAccount.json shape).</summary>
-    private static void FillReadOnly(JsonObject json, ArmResource r)
+    private void FillReadOnly(JsonObject json, ArmResource r)
     {
         var properties = json.ObjectAt("properties");
+        FillPrivateEndpointConnections(properties, r);
         properties["endpoint"] = Endpoint(r.Body);
         properties["provisioningState"] = r.ProvisioningState ?? "Succeeded";
         properties["dateCreated"] ??= r.CreatedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
@@ -164,17 +167,14 @@ internal sealed class CognitiveServicesProvider
         return $"https://{subdomain.ToLowerInvariant()}.{domain}/";
     }
 
-    /// <summary>"West US" → "westus", the form ARM uses in URLs and compares by.</summary>
-    private static string Normalize(string location) => location.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant();
+    private static string Normalize(string location) => ArmLocation.Normalize(location);
 
     private static void CheckLocationUnchanged(ArmResource existing, JsonObject body)
     {
         var requested = body.StringAt("location");
         var current = existing.Body.StringAt("location") ?? "";
         if (requested is not null && Normalize(requested) != Normalize(current))
-            throw ArmErrors.BadRequest("InvalidResourceLocation",
-                $"The resource '{existing.Name}' already exists in location '{Normalize(current)}' in resource group '{existing.ResourceGroup}'. " +
-                $"A resource with the same name cannot be created in location '{Normalize(requested)}'. Please select a new resource name.");
+            throw ArmErrors.InvalidResourceLocation(existing.Name, existing.ResourceGroup, Normalize(current), Normalize(requested));
     }
 
     /// <summary>The route's subscription and resource group in their stored spelling (the pipeline has checked both exist).</summary>
