@@ -4,7 +4,7 @@ using AoaiHardening.Arm;
 using AoaiHardening.Services;
 using Xunit;
 
-namespace AoaiHardening.Tests.Network
+namespace AoaiHardening.Tests.Arm
 {
     /// <summary>The parsers that refuse bad network input before any request: subnet ids, IPv4 prefixes, DNS zones, clouds.</summary>
     public class NetworkArgumentTests
