@@ -34,7 +34,7 @@ Test-AoaiHardening -Summary | Format-Table Accounts, Findings, Pass, Fail, FailH
 Write-Step 'Plan: Repair-AoaiHardening -WhatIf (writes nothing)'
 $findings | Repair-AoaiHardening -WhatIf | Format-Table RuleId, ResourceName, Status, Message -Wrap | Out-Host
 
-Write-Step 'Repair: run the fixes this version has (one PATCH per account, waiting for each operation)'
+Write-Step 'Repair: run the fixes this version has (one PATCH per fix, waiting for each operation)'
 $findings | Repair-AoaiHardening -Confirm:$false -WarningAction SilentlyContinue |
     Where-Object Status -eq 'Fixed' | Format-Table RuleId, ResourceName, Status, Command -AutoSize | Out-Host
 

@@ -23,21 +23,23 @@ Describe 'Repair-AoaiHardening' {
 
     It 'fixes what it can, says what it cannot, and Test then passes' {
         $results = @(Test-AoaiHardening | Repair-AoaiHardening -WarningVariable warnings -WarningAction SilentlyContinue)
-        @($warnings).Count | Should -Be 1 -Because 'the same warning from three fixes is said once'
+        # Each fixing cmdlet warns once per run of its own; Repair says each distinct warning once: key auth (three fixes),
+        # public access (two fixes), and the missing private endpoint of each of the two accounts it closes.
+        @($warnings).Count | Should -Be 4
+        @($warnings | Where-Object Message -Match 'API key').Count | Should -Be 1
+        @($warnings | Where-Object Message -Match 'no approved private endpoint').Count | Should -Be 2
         ($results | Where-Object { $_.RuleId -eq 'AOAI-ENC-001' } | Select-Object -First 1).Message | Should -Match 'Enable-AoaiCustomerManagedKey, is not available in this version yet' 
         $fixed = @($results | Where-Object Status -eq 'Fixed')
-        $fixed.RuleId | Sort-Object -Unique | Should -Be @('AOAI-IAM-001', 'AOAI-IAM-002')
-        $fixed.Count | Should -Be 5 -Because 'key auth off on 3 accounts, a managed identity on the 2 without one'
+        $fixed.RuleId | Sort-Object -Unique | Should -Be @('AOAI-IAM-001', 'AOAI-IAM-002', 'AOAI-NET-001', 'AOAI-NET-004')
+        $fixed.Count | Should -Be 8 -Because 'key auth off on 3 accounts, a managed identity on the 2 without one, public access off on the 2 open ones, broad IP rules off the dev one'
         # Revoking the user's Owner (AOAI-IAM-003) removes access: it needs -Force, so it is skipped with the command line to review.
         $revoke = $results | Where-Object RuleId -eq 'AOAI-IAM-003' | Select-Object -First 1
         $revoke.Status | Should -Be 'Skipped'
         $revoke.Message | Should -Match '-Force' 
-        ($fixed | Where-Object ResourceId -eq $script:ProdId).Command | Should -Be @("Disable-AoaiLocalAuth -ResourceId '$script:ProdId'", "Enable-AoaiManagedIdentity -ResourceId '$script:ProdId'")
-        $notYet = $results | Where-Object { $_.RuleId -eq 'AOAI-NET-001' -and $_.ResourceName -eq 'contoso-openai-prod' }
-        $notYet.Status | Should -Be 'NotAvailable'
-        $notYet.Message | Should -Match 'Disable-AoaiPublicNetworkAccess'
-        @(Get-EmulatorWrite).Count | Should -Be 5
-        @(Test-AoaiHardening -Rule AOAI-IAM-001).Status | Sort-Object -Unique | Should -Be 'Pass'
+        ($fixed | Where-Object ResourceId -eq $script:ProdId).Command |
+            Should -Be @("Disable-AoaiPublicNetworkAccess -ResourceId '$script:ProdId'", "Disable-AoaiLocalAuth -ResourceId '$script:ProdId'", "Enable-AoaiManagedIdentity -ResourceId '$script:ProdId'")
+        @(Get-EmulatorWrite).Count | Should -Be 8
+        @(Test-AoaiHardening -Rule AOAI-IAM-001, AOAI-NET-001, AOAI-NET-004).Status | Sort-Object -Unique | Should -Be 'Pass'
     }
 
     It 'emits the repaired accounts with -PassThru, ready to test again' {

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
-using System.Net;
 using System.Text.Json.Nodes;
 using AoaiHardening.Arm;
 using AoaiHardening.Model;
@@ -264,24 +262,11 @@ namespace AoaiHardening.Rules
                 var valueNode = rule["value"];
                 AccountFacts.ThrowIfExpression(valueNode, "properties.networkAcls.ipRules[].value");
                 var value = Json.Str(valueNode);
-                if (value != null && IsInternetWide(value)) broad.Add(value);
+                if (value != null && Ipv4Range.IsInternetWideValue(value)) broad.Add(value);
             }
             return Outcome(broad.Count == 0
                 ? RuleOutcome.Pass("No IP rule opens the account to a large part of the internet.", null, "no 0.0.0.0, 0.0.0.0/0 or prefix shorter than /16")
                 : RuleOutcome.Fail($"IP rules open the account to large parts of the internet: {string.Join(", ", broad)}.", string.Join(", ", broad), "no 0.0.0.0, 0.0.0.0/0 or prefix shorter than /16"));
-        }
-
-        /// <summary>0.0.0.0, 0.0.0.0/0, or an IPv4 CIDR whose prefix is shorter than /16.</summary>
-        internal static bool IsInternetWide(string value)
-        {
-            var text = value.Trim();
-            if (text == "0.0.0.0" || text == "0.0.0.0/0") return true;
-            var slash = text.IndexOf('/');
-            if (slash < 0) return false;
-            return IPAddress.TryParse(text.Substring(0, slash), out var address) &&
-                   address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork &&
-                   int.TryParse(text.Substring(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var prefix) &&
-                   prefix >= 0 && prefix < 16;
         }
 
         /// <summary>The revoke fix names the assignment by principal, role GUID and scope, all from the finding's evidence.</summary>

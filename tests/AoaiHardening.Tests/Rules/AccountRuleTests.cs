@@ -57,7 +57,31 @@ namespace AoaiHardening.Tests.Rules
             var finding = One(Account("{\"networkAcls\":{\"ipRules\":[{\"value\":\"0.0.0.0/0\"},{\"value\":\"1.2.3.4\"},{\"value\":\"10.0.0.0/8\"}]}}"), "AOAI-NET-004");
             Assert.Equal("0.0.0.0/0, 10.0.0.0/8", finding.Actual);
             Assert.Equal("Set-AoaiNetworkRule", finding.RemediationCommand);
-            Assert.Null(finding.Remediation); // the cmdlet lands with the network capability; no command line that cannot run
+            Assert.Equal($"Set-AoaiNetworkRule -ResourceId '{AccountId}' -RemoveIpRule '0.0.0.0/0', '10.0.0.0/8'", finding.Remediation);
+            // What Repair-AoaiHardening passes: exactly the broad values, one per element.
+            var (parameters, missing) = RuleCatalog.Find("AOAI-NET-004")!.Fix!.Bind(finding, RepairInputs.None);
+            Assert.Empty(missing);
+            Assert.Equal(new[] { "0.0.0.0/0", "10.0.0.0/8" }, (string[])parameters["RemoveIpRule"]);
+        }
+
+        [Fact]
+        public void Net004_flags_0_0_0_0_however_it_is_written_and_only_internet_wide_values()
+        {
+            var finding = One(Account("{\"networkAcls\":{\"ipRules\":[{\"value\":\"0.0.0.0/32\"},{\"value\":\"203.0.113.0/24\"},{\"value\":\"2001:db8::/8\"},{\"value\":\"52.0.0.0/15\"}]}}"), "AOAI-NET-004");
+            Assert.Equal(AoaiFindingStatus.Fail, finding.Status);
+            Assert.Equal("0.0.0.0/32, 52.0.0.0/15", finding.Actual);
+        }
+
+        [Fact]
+        public void Net006_fix_takes_the_hosts_from_repair()
+        {
+            var finding = One(Account(), "AOAI-NET-006");
+            var fix = RuleCatalog.Find("AOAI-NET-006")!.Fix!;
+            Assert.Equal(new[] { "-AllowedFqdn" }, fix.Bind(finding, RepairInputs.None).Missing);
+            var (parameters, missing) = fix.Bind(finding, new RepairInputs { AllowedFqdn = new[] { "a.contoso.com", "b.contoso.com" } });
+            Assert.Empty(missing);
+            Assert.Equal(new[] { "a.contoso.com", "b.contoso.com" }, (string[])parameters["AllowedFqdn"]);
+            Assert.Equal($"Set-AoaiOutboundAccess -ResourceId '{AccountId}' -AllowedFqdn '<fqdn>'", finding.Remediation);
         }
 
         [Theory]

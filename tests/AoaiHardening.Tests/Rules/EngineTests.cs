@@ -123,9 +123,13 @@ namespace AoaiHardening.Tests.Rules
         [InlineData("10.0.0.0/15", true)]
         [InlineData("10.0.0.0/16", false)]
         [InlineData("10.1.2.3", false)]
+        [InlineData("0.0.0.0/32", true)]
+        [InlineData(" 0.0.0.0/0 ", true)]
+        [InlineData("0.0.0.0/24", false)]
+        [InlineData("203.0.113.0/24", false)]
         [InlineData("2001:db8::/8", false)]
         [InlineData("not-an-ip/4", false)]
-        public void Internet_wide_ranges(string value, bool expected) => Assert.Equal(expected, RuleCatalog.IsInternetWide(value));
+        public void Internet_wide_ranges(string value, bool expected) => Assert.Equal(expected, Ipv4Range.IsInternetWideValue(value));
     
         [Theory]
         [InlineData("AOAI-NET-*", "aoai-net-004", true)]

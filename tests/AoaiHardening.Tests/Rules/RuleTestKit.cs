@@ -21,7 +21,11 @@ namespace AoaiHardening.Tests.Rules
         }
 
         /// <summary>The fixing cmdlets this version exports (what the module's manifest gives the engine at run time).</summary>
-        public static readonly ISet<string> ModuleCommands = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Disable-AoaiLocalAuth", "Enable-AoaiLocalAuth" };
+        public static readonly ISet<string> ModuleCommands = new HashSet<string>(StringComparer.OrdinalIgnoreCase) 
+        {
+            "Disable-AoaiLocalAuth", "Enable-AoaiLocalAuth",
+            "Disable-AoaiPublicNetworkAccess", "Enable-AoaiPublicNetworkAccess", "Set-AoaiNetworkRule", "Set-AoaiOutboundAccess",
+        };
 
         public static IReadOnlyList<AoaiFinding> Evaluate(InputResource account, string ruleId, Baseline? baseline = null, IReadOnlyList<InputResource>? related = null, bool includeAllKinds = false)
         {

@@ -40,17 +40,15 @@ namespace AoaiHardening.Cmdlets
         public string? SubscriptionId { get; set; }
 
         /// <summary>The account this pipeline item names; malformed input is a terminating error before any request.</summary>
+        /// <remarks>
+        /// Decided by which target parameter is bound, not by the parameter set's name, so a derived cmdlet can split the
+        /// three ways of naming an account into more sets (Set-AoaiOutboundAccess: restrict or -Disable).
+        /// </remarks>
         internal AccountId ResolveTarget()
         {
-            switch (ParameterSetName)
-            {
-                case InputObjectSet:
-                    return AccountIdFrom(InputObject.Id, InputObject);
-                case ResourceIdSet:
-                    return AccountIdFrom(ResourceId, ResourceId);
-                default:
-                    return AccountIdFrom(SubscriptionId, ResourceGroupName, Name);
-            }
+            if (InputObject != null) return AccountIdFrom(InputObject.Id, InputObject);
+            if (ResourceId != null) return AccountIdFrom(ResourceId, ResourceId);
+            return AccountIdFrom(SubscriptionId, ResourceGroupName, Name);
         }
     }
 }

@@ -32,6 +32,11 @@ namespace AoaiHardening.Cmdlets
         /// <summary>The PATCH body: only the fields being changed.</summary>
         protected abstract JsonObject BuildPatch(AoaiAccount account);
 
+        /// <summary>Called once per account right after it is read, before anything is decided (e.g. to say which requested items are already in place).</summary>
+        protected virtual void Inspect(AoaiAccount current)
+        {
+        }
+
         /// <summary>
         /// Checked after the read, before ShouldProcess: a non-null error refuses the change for this account and nothing
         /// is written (e.g. removing an identity that customer-managed keys depend on).
@@ -40,6 +45,11 @@ namespace AoaiHardening.Cmdlets
 
         /// <summary>Called once, before the first write of this invocation (e.g. to warn about the consequences).</summary>
         protected virtual void BeforeFirstChange(AoaiAccount account)
+        {
+        }
+
+        /// <summary>Called before each write, after ShouldProcess and BeforeFirstChange (e.g. to warn about what this account loses).</summary>
+        protected virtual void BeforeChange(AoaiAccount account)
         {
         }
 
@@ -57,6 +67,7 @@ namespace AoaiHardening.Cmdlets
             try
             {
                 var current = service.Get(id, Call);
+                Inspect(current);
                 if (IsDesired(current))
                 {
                     WriteVerbose($"{current.Name}: already compliant ({Action}: nothing to do).");
@@ -77,6 +88,7 @@ namespace AoaiHardening.Cmdlets
                     _changedOnce = true;
                     BeforeFirstChange(current);
                 }
+                BeforeChange(current);
 
                 AoaiAccount updated;
                 try
