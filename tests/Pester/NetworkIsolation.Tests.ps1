@@ -60,7 +60,7 @@ Describe 'Full network isolation of a public account' {
     It 'Repair-AoaiHardening reaches the same state from the Strict findings, given the subnet and the allowed FQDNs' {
         $results = @(Get-NetFinding | Repair-AoaiHardening -SubnetId $script:SubnetId -AllowedFqdn 'contoso-search.search.windows.net' -WarningAction SilentlyContinue)
         @($results | Where-Object Status -eq 'Failed').Count | Should -Be 0
-        @(Get-NetFinding | Where-Object Status -ne 'Pass').RuleId | Should -BeNullOrEmpty
+        @(Get-NetFinding | Where-Object Status -ne 'Pass' | ForEach-Object { "$($_.RuleId) $($_.Status): $($_.Message)" }) | Should -BeNullOrEmpty
         # The private endpoint came with its DNS: NET-007 passes on the first evaluation after the repair.
         (Get-NetFinding | Where-Object RuleId -eq 'AOAI-NET-007').Status | Should -Be 'Pass'
     }

@@ -254,14 +254,20 @@ Describe 'Protect-AoaiPrivateEndpointSubnet' {
     }
 
     It 'refuses when priority 4096 holds another rule, before any write' {
-        Protect-AoaiPrivateEndpointSubnet -SubnetId $script:SubnetId -AllowedSourcePrefix 10.20.2.0/24 | Out-Null
-        $nsgId = "$($script:Network)/networkSecurityGroups/nsg-snet-private-endpoints"
-        Invoke-EmulatorArm -Method DELETE -Path "$nsgId/securityRules/Deny-All-Inbound" -ApiVersion '2025-07-01' | Out-Null
-        Invoke-EmulatorArm -Method PUT -Path "$nsgId/securityRules/Allow-Monitoring" -ApiVersion '2025-07-01' -Body @{ properties = @{
-                protocol = 'Tcp'; sourcePortRange = '*'; destinationPortRange = '443'; sourceAddressPrefix = '10.30.0.0/16'; destinationAddressPrefix = '*'; access = 'Allow'; priority = 4096; direction = 'Inbound' } } | Out-Null
+        $appSubnetId = "$($script:VnetId)/subnets/snet-app"
+        $nsgId = "$($script:Network)/networkSecurityGroups/nsg-app"
+        Invoke-EmulatorArm -Method PUT -Path $nsgId -ApiVersion '2025-07-01' -Body @{
+            location   = 'eastus'
+            properties = @{ securityRules = @(
+                @{ name = 'Allow-Monitoring'; properties = @{ protocol = 'Tcp'; sourcePortRange = '*'; destinationPortRange = '443'; sourceAddressPrefix = '10.30.0.0/16'; destinationAddressPrefix = '*'; access = 'Allow'; priority = 4096; direction = 'Inbound' } }
+            ) }
+        } | Out-Null
+        $subnet = Get-Subnet $appSubnetId
+        $subnet.properties | Add-Member -NotePropertyName networkSecurityGroup -NotePropertyValue @{ id = $nsgId } -Force
+        Invoke-EmulatorArm -Method PUT -Path $appSubnetId -ApiVersion '2025-07-01' -Body $subnet | Out-Null
         Clear-EmulatorRequest
 
-        Protect-AoaiPrivateEndpointSubnet -SubnetId $script:SubnetId -AllowedSourcePrefix 10.20.2.0/24 -ErrorVariable err -ErrorAction SilentlyContinue
+        Protect-AoaiPrivateEndpointSubnet -SubnetId $appSubnetId -AllowedSourcePrefix 10.20.2.0/24 -ErrorVariable err -ErrorAction SilentlyContinue
 
         $err[0].FullyQualifiedErrorId | Should -BeLike 'AoaiHardening.Nsg.PriorityInUse,*'
         $err[0].Exception.Message | Should -Match 'Allow-Monitoring'
@@ -295,12 +301,13 @@ Describe 'Protect-AoaiPrivateEndpointSubnet' {
     }
 
     It 'reports a failed subnet update after the NSG was created, and a re-run completes with the subnet write only' {
-        Add-EmulatorFault -PathLike '/subnets/snet-private-endpoints' -Method PUT -Kind lroFail -Count 1
+        Add-EmulatorFault -PathLike '/subnets/snet-private-endpoints' -Method PUT -Status 500 -Code InternalServerError -Count 20 -RetryAfter 0
 
         Protect-AoaiPrivateEndpointSubnet -SubnetId $script:SubnetId -AllowedSourcePrefix 10.20.2.0/24 -ErrorVariable err -ErrorAction SilentlyContinue
 
         $err[0].FullyQualifiedErrorId | Should -BeLike 'AoaiHardening.Nsg.SubnetUpdateFailed,*'
         $err[0].Exception.Message | Should -Match "Done before it: create network security group 'nsg-snet-private-endpoints'"
+        Invoke-EmulatorControl -Path 'faults' -Method DELETE | Out-Null
         Clear-EmulatorRequest
         Protect-AoaiPrivateEndpointSubnet -SubnetId $script:SubnetId -AllowedSourcePrefix 10.20.2.0/24
         @((Get-EmulatorWrite).path) | Should -Be @($script:SubnetId)

@@ -49,10 +49,17 @@ namespace AoaiHardening.Arm
                 !resourceId.StartsWith("/subscriptions/", StringComparison.OrdinalIgnoreCase) ||
                 !ResourceIdentifier.TryParse(resourceId.TrimEnd('/'), out var rid) || rid is null || rid.Parent is null ||
                 rid.SubscriptionId == null || rid.ResourceGroupName == null)
-                throw new ArgumentException($"'{resourceId}' is not a subnet resource id: {Expected}.");
+                throw new ArgumentException($"'{resourceId}' is not a subnet id: {Expected}.");
             if (!string.Equals(rid.ResourceType.ToString(), "Microsoft.Network/virtualNetworks/subnets", StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException($"'{resourceId}' is a {rid.ResourceType} id, not a subnet id: {Expected}.");
-            return Create(rid.SubscriptionId, rid.ResourceGroupName, rid.Parent.Name, rid.Name);
+            try
+            {
+                return Create(rid.SubscriptionId, rid.ResourceGroupName, rid.Parent.Name, rid.Name);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ArgumentException($"'{resourceId}' is not a subnet id: {ex.Message}");
+            }
         }
 
         /// <summary>Network resource names (virtual networks, subnets, private endpoints, NSGs, rules): ARM's 1-80 character rule.</summary>

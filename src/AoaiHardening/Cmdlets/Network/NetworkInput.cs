@@ -20,11 +20,6 @@ namespace AoaiHardening.Cmdlets.Network
         /// <summary>allowedFqdnList takes at most 1000 entries.</summary>
         public const int MaxAllowedFqdns = 1000;
 
-        private static readonly Regex SubnetId = new Regex(
-            @"^/subscriptions/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/resourceGroups/[-\w._()]{0,89}[-\w_()]" +
-            @"/providers/Microsoft\.Network/virtualNetworks/[a-zA-Z0-9](?:[-\w.]{0,62}\w)?/subnets/[a-zA-Z0-9](?:[-\w.]{0,78}\w)?$",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-
         private static readonly Regex DnsLabel = new Regex(@"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant);
 
         /// <summary>
@@ -33,11 +28,18 @@ namespace AoaiHardening.Cmdlets.Network
         /// </summary>
         public static Ipv4Range ParseIpRuleToAdd(string value)
         {
+            var range = ParseRange(value);
+            if (range.Prefix == 31)
+                throw new ArgumentException($"'{value}': Azure AI services do not accept /31 ranges. Add the two addresses as separate rules.");
+            return range;
+        }
+
+        /// <summary>An IPv4 address or CIDR range written as its network (no host bits): IP rules, NSG source prefixes.</summary>
+        public static Ipv4Range ParseRange(string value)
+        {
             var range = ParseIpv4(value);
             if (range.HasHostBits)
                 throw new ArgumentException($"'{value}' has host bits set: the range it names is {range.Canonical}. Pass '{range.Canonical}' (or the single address without a prefix).");
-            if (range.Prefix == 31)
-                throw new ArgumentException($"'{value}': Azure AI services do not accept /31 ranges. Add the two addresses as separate rules.");
             return range;
         }
 
@@ -69,12 +71,11 @@ namespace AoaiHardening.Cmdlets.Network
             throw new ArgumentException($"'{value}' is not an IPv4 address or CIDR range (for example 203.0.113.7 or 203.0.113.0/24).");
         }
 
-        /// <summary>A subnet resource id, as a virtual network rule names it.</summary>
+        /// <summary>A subnet resource id, as a virtual network rule names it (surrounding blanks ignored).</summary>
         public static string ValidateSubnetId(string id)
         {
             var value = (id ?? string.Empty).Trim();
-            if (!SubnetId.IsMatch(value))
-                throw new ArgumentException($"'{id}' is not a subnet id: expected /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>.");
+            Arm.SubnetResourceId.Parse(value);
             return value;
         }
 

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Text.Json.Nodes;
 using AoaiHardening.Arm;
 using AoaiHardening.Model;
+using AoaiHardening.Rules;
 using AoaiHardening.Services;
 
 namespace AoaiHardening.Cmdlets.Network
@@ -47,16 +48,16 @@ namespace AoaiHardening.Cmdlets.Network
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        private List<Ipv4Prefix> _sources = new List<Ipv4Prefix>();
+        private List<Ipv4Range> _sources = new List<Ipv4Range>();
 
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
             _sources = AllowedSourcePrefix
-                .Select(p => ValidateOrThrow(() => Ipv4Prefix.Parse(p?.Trim() ?? string.Empty), "AoaiHardening.Nsg.InvalidSourcePrefix", p))
+                .Select(p => ValidateOrThrow(() => NetworkInput.ParseRange(p), "AoaiHardening.Nsg.InvalidSourcePrefix", p))
                 .Distinct().ToList();
-            var everywhere = _sources.FirstOrDefault(p => p.Length == 0);
-            if (everywhere != null)
+            var everywhere = _sources.FirstOrDefault(p => p.Prefix == 0);
+            if (_sources.Any(p => p.Prefix == 0))
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException(
                         $"{MyInvocation.MyCommand.Name}: '{everywhere}' allows every address, which defeats the rules. Name the client subnets (app, APIM) instead."),
                     "AoaiHardening.Nsg.BroadSourcePrefix", ErrorCategory.InvalidArgument, everywhere.ToString()));
@@ -149,7 +150,11 @@ namespace AoaiHardening.Cmdlets.Network
             var destinations = Strings(subnetProps["addressPrefixes"]);
             if (destinations.Length == 0 && Json.Str(subnetProps["addressPrefix"]) is string single) destinations = new[] { single };
             var nsgId = Json.Str(subnetProps["networkSecurityGroup"]?["id"]);
-            var nsg = nsgId != null ? network.GetNetworkSecurityGroup(nsgId, Call) : null;
+            var nsgName = NetworkSecurityGroupName ?? "nsg-" + subnet.Name;
+            var newNsgId = nsgId ?? $"/subscriptions/{subnet.SubscriptionId}/resourceGroups/{subnet.ResourceGroupName}/providers/Microsoft.Network/networkSecurityGroups/{nsgName}";
+            // With no association, an NSG of the name we would create (e.g. from a run that failed before associating it)
+            // is reused and completed, never replaced: a PUT of the whole NSG would drop rules added to it since.
+            var nsg = network.GetNetworkSecurityGroup(newNsgId, Call);
             if (nsgId != null && nsg == null)
             {
                 WriteError(new ErrorRecord(new ItemNotFoundException($"{MyInvocation.MyCommand.Name}: {target} names network security group '{nsgId}', which was not found."),
@@ -196,9 +201,6 @@ namespace AoaiHardening.Cmdlets.Network
 
             var policies = Json.Str(subnetProps["privateEndpointNetworkPolicies"]) ?? "Disabled";
             var wantedPolicies = Is(policies, "Disabled") ? "NetworkSecurityGroupEnabled" : Is(policies, "RouteTableEnabled") ? "Enabled" : policies;
-            var nsgName = NetworkSecurityGroupName ?? "nsg-" + subnet.Name;
-            var newNsgId = nsgId ?? $"/subscriptions/{subnet.SubscriptionId}/resourceGroups/{subnet.ResourceGroupName}/providers/Microsoft.Network/networkSecurityGroups/{nsgName}";
-
             var plan = new ChangePlan();
             if (nsg == null)
             {
@@ -293,11 +295,11 @@ namespace AoaiHardening.Cmdlets.Network
         }
 
         /// <summary>An inbound Allow rule that lets <paramref name="source"/> reach TCP 443 (whatever its name or priority).</summary>
-        private static bool AllowsHttpsFrom(AoaiSecurityRule rule, Ipv4Prefix source) =>
+        private static bool AllowsHttpsFrom(AoaiSecurityRule rule, Ipv4Range source) =>
             Is(rule.Direction, "Inbound") && Is(rule.Access, "Allow") && rule.Priority < DenyPriority &&
             (Is(rule.Protocol, "Tcp") || rule.Protocol == "*") &&
             rule.DestinationPortRanges.Any(CoversHttps) &&
-            rule.SourceAddressPrefixes.Any(p => Ipv4Prefix.TryParse(p, out var have, out _) && have!.Equals(source));
+            rule.SourceAddressPrefixes.Any(p => Ipv4Range.TryParse(p, out var have) && have.Equals(source));
 
         private static bool CoversHttps(string range)
         {
