@@ -51,8 +51,11 @@ Describe 'Repair-AoaiHardening' {
     It 'skips fixes that need input it was not given, naming the parameter' {
         $finding = Test-AoaiHardening -Rule AOAI-NET-003 -ResourceGroupName rg-ai-prod -Name contoso-openai-prod
         $finding.Status | Should -Be 'Fail'
+        Clear-EmulatorRequest
         $result = $finding | Repair-AoaiHardening
-        $result.Status | Should -Be 'NotAvailable' -Because 'New-AoaiPrivateEndpoint lands with the network capability'
+        $result.Status | Should -Be 'Skipped'
+        $result.Message | Should -Match '-SubnetId'
+        @(Get-EmulatorWrite).Count | Should -Be 0
         $result.Command | Should -Be "New-AoaiPrivateEndpoint -ResourceId '$script:ProdId' -SubnetId '<subnet resource id>'"
     }
 

@@ -56,11 +56,10 @@ namespace AoaiHardening.Cmdlets.Network
             _sources = AllowedSourcePrefix
                 .Select(p => ValidateOrThrow(() => NetworkInput.ParseRange(p), "AoaiHardening.Nsg.InvalidSourcePrefix", p))
                 .Distinct().ToList();
-            var everywhere = _sources.FirstOrDefault(p => p.Prefix == 0);
             if (_sources.Any(p => p.Prefix == 0))
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException(
-                        $"{MyInvocation.MyCommand.Name}: '{everywhere}' allows every address, which defeats the rules. Name the client subnets (app, APIM) instead."),
-                    "AoaiHardening.Nsg.BroadSourcePrefix", ErrorCategory.InvalidArgument, everywhere.ToString()));
+                        $"{MyInvocation.MyCommand.Name}: '0.0.0.0/0' allows every address, which defeats the rules. Name the client subnets (app, APIM) instead."),
+                    "AoaiHardening.Nsg.BroadSourcePrefix", ErrorCategory.InvalidArgument, "0.0.0.0/0"));
             if (NetworkSecurityGroupName != null)
                 ValidateOrThrow(() => SubnetResourceId.ValidateName(NetworkSecurityGroupName, "network security group"), "AoaiHardening.Nsg.InvalidName", NetworkSecurityGroupName);
         }
