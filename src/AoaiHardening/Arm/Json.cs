@@ -24,6 +24,10 @@ namespace AoaiHardening.Arm
             return null;
         }
 
+        /// <summary>The non-empty strings of a JSON array (empty for anything else).</summary>
+        public static string[] Strings(JsonNode? node) =>
+            node is JsonArray array ? array.Select(Str).Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).ToArray() : Array.Empty<string>();
+
         public static IEnumerable<JsonObject> Objects(JsonNode? node) =>
             node is JsonArray array ? array.OfType<JsonObject>() : Enumerable.Empty<JsonObject>();
 

@@ -100,11 +100,5 @@ namespace AoaiHardening.Services
             }
         }
 
-        /// <summary>A resource id with its parent (.../privateDnsZones/{zone}) as written by ARM, minus the child part.</summary>
-        public static string ResourceGroupOf(string id)
-        {
-            var at = id.IndexOf("/providers/", StringComparison.OrdinalIgnoreCase);
-            return at > 0 ? id.Substring(0, at) : id;
-        }
     }
 }

@@ -25,7 +25,7 @@ namespace AoaiHardening.Services
                 ZoneName = PrivateDnsZoneRef.NameOf(Json.Str(c["properties"]?["privateDnsZoneId"])),
                 RecordSetName = Json.Str(r["recordSetName"]) ?? string.Empty,
                 RecordType = Json.Str(r["recordType"]) ?? "A",
-                IpAddresses = Strings(r["ipAddresses"]),
+                IpAddresses = Json.Strings(r["ipAddresses"]),
                 Ttl = r["ttl"] is JsonValue ttl && ttl.TryGetValue(out int t) ? t : (int?)null,
             })).ToArray();
             var subnetAt = subnetId.IndexOf("/subnets/", StringComparison.OrdinalIgnoreCase);
@@ -41,7 +41,7 @@ namespace AoaiHardening.Services
                 VirtualNetworkId = subnetAt > 0 ? subnetId.Substring(0, subnetAt) : string.Empty,
                 ConnectionStatus = Json.Str(connection?["properties"]?["privateLinkServiceConnectionState"]?["status"]),
                 ProvisioningState = Json.Str(props?["provisioningState"]),
-                PrivateIpAddresses = dnsConfigs.SelectMany(d => Strings(d["ipAddresses"])).Concat(records.SelectMany(r => r.IpAddresses))
+                PrivateIpAddresses = dnsConfigs.SelectMany(d => Json.Strings(d["ipAddresses"])).Concat(records.SelectMany(r => r.IpAddresses))
                     .Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
                 Fqdns = dnsConfigs.Select(d => Json.Str(d["fqdn"])).Where(f => !string.IsNullOrEmpty(f)).Select(f => f!.TrimEnd('.'))
                     .Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
@@ -51,7 +51,5 @@ namespace AoaiHardening.Services
             };
         }
 
-        private static string[] Strings(JsonNode? node) =>
-            node is JsonArray array ? array.Select(Json.Str).Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).ToArray() : Array.Empty<string>();
     }
 }

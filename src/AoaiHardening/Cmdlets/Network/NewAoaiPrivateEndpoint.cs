@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using AoaiHardening.Arm;
 using AoaiHardening.Model;
+using AoaiHardening.Rules.Input;
 using AoaiHardening.Services;
 
 namespace AoaiHardening.Cmdlets.Network
@@ -129,7 +130,7 @@ namespace AoaiHardening.Cmdlets.Network
                     if (endpoint != null && !ServesFrom(endpoint, account.Id, subnet))
                     {
                         WriteError(new ErrorRecord(new InvalidOperationException(
-                                $"{MyInvocation.MyCommand.Name}: a private endpoint named '{Last(endpointId)}' already exists in '{ResourceGroupOf(endpointId)}' and does not connect {target} from subnet '{subnet.Name}'. " +
+                                $"{MyInvocation.MyCommand.Name}: a private endpoint named '{ResourceIds.LastSegment(endpointId)}' already exists in '{ResourceGroupOf(endpointId)}' and does not connect {target} from subnet '{subnet.Name}'. " +
                                 "Choose another name with -PrivateEndpointName."),
                             "AoaiHardening.PrivateEndpoint.NameInUse", ErrorCategory.ResourceExists, endpointId));
                         return;
@@ -142,8 +143,8 @@ namespace AoaiHardening.Cmdlets.Network
                 var configured = new HashSet<string>(ZoneIdsOf(existingGroup), StringComparer.OrdinalIgnoreCase);
                 if (endpoint == null)
                 {
-                    plan.Add($"create private endpoint '{Last(endpointId)}' in subnet '{subnet.Name}' of '{subnet.VirtualNetworkName}'", "AoaiHardening.PrivateEndpoint.CreateFailed",
-                        call => endpoint = network.PutPrivateEndpoint(endpointId, EndpointBody(account, subnet, location, Last(endpointId)), call));
+                    plan.Add($"create private endpoint '{ResourceIds.LastSegment(endpointId)}' in subnet '{subnet.Name}' of '{subnet.VirtualNetworkName}'", "AoaiHardening.PrivateEndpoint.CreateFailed",
+                        call => network.PutPrivateEndpoint(endpointId, EndpointBody(account, subnet, location, ResourceIds.LastSegment(endpointId)), call));
                 }
                 foreach (var zone in zones)
                 {
@@ -171,14 +172,14 @@ namespace AoaiHardening.Cmdlets.Network
                 var missing = zones.Where(z => !configured.Contains(z.Id)).ToList();
                 if (missing.Count > 0)
                 {
-                    plan.Add($"{(existingGroup == null ? "create" : "update")} the DNS zone group of '{Last(endpointId)}' ({string.Join(", ", missing.Select(z => z.Name))})",
+                    plan.Add($"{(existingGroup == null ? "create" : "update")} the DNS zone group of '{ResourceIds.LastSegment(endpointId)}' ({string.Join(", ", missing.Select(z => z.Name))})",
                         "AoaiHardening.PrivateEndpoint.DnsZoneGroupFailed",
                         call => network.PutPrivateDnsZoneGroup(ZoneGroupIdOf(existingGroup, endpointId), ZoneGroupBody(existingGroup, missing), call));
                 }
 
                 if (plan.Count == 0)
                 {
-                    WriteVerbose($"{account.Name}: private endpoint '{Last(endpointId)}' and its private DNS are already in place: nothing to do.");
+                    WriteVerbose($"{account.Name}: private endpoint '{ResourceIds.LastSegment(endpointId)}' and its private DNS are already in place: nothing to do.");
                 }
                 else
                 {
@@ -339,7 +340,6 @@ namespace AoaiHardening.Cmdlets.Network
             return PrivateEndpoints.ToModel(endpoint, groups, account.Id, account.Name, done);
         }
 
-        private static string Last(string id) => id.Substring(id.LastIndexOf('/') + 1);
 
         private static string ResourceGroupOf(string id) => ArmScope.TryParse(id, out var scope) ? scope!.ResourceGroupName ?? id : id;
     }

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using AoaiHardening.Arm;
 using AoaiHardening.Model;
 using AoaiHardening.Rules;
+using AoaiHardening.Rules.Input;
 using AoaiHardening.Services;
 
 namespace AoaiHardening.Cmdlets.Network
@@ -146,7 +147,7 @@ namespace AoaiHardening.Cmdlets.Network
                 return;
             }
             var subnetProps = subnetJson["properties"] as JsonObject ?? new JsonObject();
-            var destinations = Strings(subnetProps["addressPrefixes"]);
+            var destinations = Json.Strings(subnetProps["addressPrefixes"]);
             if (destinations.Length == 0 && Json.Str(subnetProps["addressPrefix"]) is string single) destinations = new[] { single };
             var nsgId = Json.Str(subnetProps["networkSecurityGroup"]?["id"]);
             var nsgName = NetworkSecurityGroupName ?? "nsg-" + subnet.Name;
@@ -218,7 +219,7 @@ namespace AoaiHardening.Cmdlets.Network
                 {
                     var name = Json.Str(rule["name"])!;
                     var ruleBody = new JsonObject { ["properties"] = rule["properties"]!.DeepClone() };
-                    plan.Add($"add security rule '{name}' (priority {rule["properties"]!["priority"]}) to '{Last(newNsgId)}'", "AoaiHardening.Nsg.RuleFailed",
+                    plan.Add($"add security rule '{name}' (priority {rule["properties"]!["priority"]}) to '{ResourceIds.LastSegment(newNsgId)}'", "AoaiHardening.Nsg.RuleFailed",
                         call => network.PutSecurityRule($"{newNsgId}/securityRules/{name}", ruleBody, call));
                 }
             }
@@ -335,15 +336,12 @@ namespace AoaiHardening.Cmdlets.Network
 
         private static string[] OneOrMany(JsonObject? p, string one, string many)
         {
-            var list = Strings(p?[many]);
+            var list = Json.Strings(p?[many]);
             return list.Length > 0 ? list : Json.Str(p?[one]) is string s && s.Length > 0 ? new[] { s } : Array.Empty<string>();
         }
 
-        private static string[] Strings(JsonNode? node) =>
-            node is JsonArray array ? array.Select(Json.Str).Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).ToArray() : Array.Empty<string>();
 
         private static bool Is(string? a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 
-        private static string Last(string id) => id.Substring(id.LastIndexOf('/') + 1);
     }
 }
