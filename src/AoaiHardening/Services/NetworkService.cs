@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using Azure.Core;
 using AoaiHardening.Arm;
+using AoaiHardening.Model;
 
 namespace AoaiHardening.Services
 {
@@ -32,6 +33,16 @@ namespace AoaiHardening.Services
         public JsonObject? GetNetworkSecurityGroup(string id, ArmCallOptions call) => GetOrNull(id, ApiVersions.Network, call);
 
         public JsonObject? GetPrivateDnsZone(string id, ArmCallOptions call) => GetOrNull(id, ApiVersions.PrivateDns, call);
+
+        /// <summary>The private endpoints the account's connections name (rejected connections and deleted endpoints skipped), read lazily.</summary>
+        public IEnumerable<JsonObject> ConnectedEndpoints(AoaiAccount account, ArmCallOptions call)
+        {
+            foreach (var connection in account.PrivateEndpointConnections)
+            {
+                if (connection.PrivateEndpointId == null || Json.EqualsIgnoreCase(connection.Status, "Rejected")) continue;
+                if (GetPrivateEndpoint(connection.PrivateEndpointId, call) is JsonObject endpoint) yield return endpoint;
+            }
+        }
 
         public IReadOnlyList<JsonObject> ListPrivateDnsZoneGroups(string privateEndpointId, ArmCallOptions call) =>
             _arm.List(privateEndpointId + "/privateDnsZoneGroups", ApiVersions.Network, call).ToList();

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Text.Json.Nodes;
+using AoaiHardening.Arm;
 using AoaiHardening.Model;
 
 namespace AoaiHardening.Cmdlets.Network
@@ -24,16 +25,16 @@ namespace AoaiHardening.Cmdlets.Network
             ? "Disable public network access (trusted Azure services allowed)"
             : "Disable public network access";
 
-        private bool BypassDesired(AoaiAccount account) => !AllowTrustedAzureServices || NetworkAcls.Is(account.NetworkBypass, "AzureServices");
+        private bool BypassDesired(AoaiAccount account) => !AllowTrustedAzureServices || Json.EqualsIgnoreCase(account.NetworkBypass, "AzureServices");
 
         protected override bool IsDesired(AoaiAccount account) =>
-            NetworkAcls.Is(account.PublicNetworkAccess, "Disabled") && NetworkAcls.Is(account.NetworkDefaultAction, "Deny") && BypassDesired(account);
+            Json.EqualsIgnoreCase(account.PublicNetworkAccess, "Disabled") && Json.EqualsIgnoreCase(account.NetworkDefaultAction, "Deny") && BypassDesired(account);
 
         protected override JsonObject BuildPatch(AoaiAccount account)
         {
             var properties = new JsonObject();
-            if (!NetworkAcls.Is(account.PublicNetworkAccess, "Disabled")) properties["publicNetworkAccess"] = "Disabled";
-            if (!NetworkAcls.Is(account.NetworkDefaultAction, "Deny") || !BypassDesired(account))
+            if (!Json.EqualsIgnoreCase(account.PublicNetworkAccess, "Disabled")) properties["publicNetworkAccess"] = "Disabled";
+            if (!Json.EqualsIgnoreCase(account.NetworkDefaultAction, "Deny") || !BypassDesired(account))
             {
                 var acls = NetworkAcls.Copy(account);
                 acls["defaultAction"] = "Deny";
@@ -56,7 +57,7 @@ namespace AoaiHardening.Cmdlets.Network
 
         protected override void AfterChange(AoaiAccount updated)
         {
-            if (!NetworkAcls.Is(updated.NetworkBypass, "AzureServices"))
+            if (!Json.EqualsIgnoreCase(updated.NetworkBypass, "AzureServices"))
                 WriteVerbose($"{updated.Name}: trusted Azure services are not allowed through (bypass {updated.NetworkBypass ?? "not set"}); -AllowTrustedAzureServices lets them in.");
         }
     }

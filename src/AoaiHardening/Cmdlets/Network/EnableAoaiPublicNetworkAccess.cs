@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Text.Json.Nodes;
+using AoaiHardening.Arm;
 using AoaiHardening.Model;
 
 namespace AoaiHardening.Cmdlets.Network
@@ -25,13 +26,13 @@ namespace AoaiHardening.Cmdlets.Network
             : "Enable public network access for the allowed networks";
 
         protected override bool IsDesired(AoaiAccount account) =>
-            NetworkAcls.Is(account.PublicNetworkAccess, "Enabled") && (!AllowAllNetworks || NetworkAcls.Is(account.NetworkDefaultAction, "Allow"));
+            Json.EqualsIgnoreCase(account.PublicNetworkAccess, "Enabled") && (!AllowAllNetworks || Json.EqualsIgnoreCase(account.NetworkDefaultAction, "Allow"));
 
         protected override JsonObject BuildPatch(AoaiAccount account)
         {
             var properties = new JsonObject();
-            if (!NetworkAcls.Is(account.PublicNetworkAccess, "Enabled")) properties["publicNetworkAccess"] = "Enabled";
-            if (AllowAllNetworks && !NetworkAcls.Is(account.NetworkDefaultAction, "Allow"))
+            if (!Json.EqualsIgnoreCase(account.PublicNetworkAccess, "Enabled")) properties["publicNetworkAccess"] = "Enabled";
+            if (AllowAllNetworks && !Json.EqualsIgnoreCase(account.NetworkDefaultAction, "Allow"))
             {
                 // The whole object, rules included: they stay for when the default action goes back to Deny.
                 var acls = NetworkAcls.Copy(account);
@@ -43,7 +44,7 @@ namespace AoaiHardening.Cmdlets.Network
 
         protected override void BeforeChange(AoaiAccount account)
         {
-            if (AllowAllNetworks || !NetworkAcls.Is(account.NetworkDefaultAction, "Deny"))
+            if (AllowAllNetworks || !Json.EqualsIgnoreCase(account.NetworkDefaultAction, "Deny"))
             {
                 WriteWarning($"Account '{account.Name}' will be open to the internet: with public access enabled and default action Allow, every address reaches its endpoint " +
                              "(only authentication stands in the way). AOAI-NET-001 fails.");

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Text.Json.Nodes;
+using AoaiHardening.Arm;
 using AoaiHardening.Model;
 
 namespace AoaiHardening.Cmdlets.Network
@@ -19,9 +20,7 @@ namespace AoaiHardening.Cmdlets.Network
                 : new JsonObject();
 
         public static bool HasApprovedPrivateEndpoint(AoaiAccount account) =>
-            account.PrivateEndpointConnections.Any(c => Is(c.Status, "Approved"));
-
-        public static bool Is(string? value, string expected) => string.Equals(value, expected, StringComparison.OrdinalIgnoreCase);
+            account.PrivateEndpointConnections.Any(c => Json.EqualsIgnoreCase(c.Status, "Approved"));
 
         /// <summary>"2 IP rules, 1 virtual network rule" (or "no IP or virtual network rule").</summary>
         public static string DescribeRules(AoaiAccount account)

@@ -139,7 +139,8 @@ namespace AoaiHardening.Cmdlets.Network
 
                 // The zones, their links to the virtual network, and the zone group's configs.
                 var plan = new ChangePlan();
-                var existingGroup = endpoint != null ? network.ListPrivateDnsZoneGroups(endpointId, Call).FirstOrDefault() : null;
+                var groups = endpoint != null ? network.ListPrivateDnsZoneGroups(endpointId, Call) : Array.Empty<JsonObject>();
+                var existingGroup = groups.FirstOrDefault();
                 var configured = new HashSet<string>(ZoneIdsOf(existingGroup), StringComparer.OrdinalIgnoreCase);
                 if (endpoint == null)
                 {
@@ -192,7 +193,10 @@ namespace AoaiHardening.Cmdlets.Network
                     }
                 }
 
-                var result = ReadResult(network, account, endpointId, plan.Done);
+                // Nothing written: what was read while planning is the state; else read it back.
+                var result = plan.Count == 0 && endpoint != null
+                    ? PrivateEndpoints.ToModel(endpoint, groups, account.Id, account.Name, plan.Done)
+                    : ReadResult(network, account, endpointId, plan.Done);
                 if (result.ConnectionStatus != null && !string.Equals(result.ConnectionStatus, "Approved", StringComparison.OrdinalIgnoreCase))
                     WriteWarning($"The connection of private endpoint '{result.Name}' to '{account.Name}' is {result.ConnectionStatus}: it carries no traffic until it is approved on the account (Private endpoint connections).");
                 if (PassThru) WriteObject(result);
@@ -244,16 +248,8 @@ namespace AoaiHardening.Cmdlets.Network
         }
 
         /// <summary>An endpoint that already connects the account from this subnet, found through the account's connections.</summary>
-        private JsonObject? FindExistingEndpoint(NetworkService network, AoaiAccount account, SubnetResourceId subnet)
-        {
-            foreach (var connection in account.PrivateEndpointConnections)
-            {
-                if (connection.PrivateEndpointId == null || string.Equals(connection.Status, "Rejected", StringComparison.OrdinalIgnoreCase)) continue;
-                var endpoint = network.GetPrivateEndpoint(connection.PrivateEndpointId, Call);
-                if (endpoint != null && ServesFrom(endpoint, account.Id, subnet)) return endpoint;
-            }
-            return null;
-        }
+        private JsonObject? FindExistingEndpoint(NetworkService network, AoaiAccount account, SubnetResourceId subnet) =>
+            network.ConnectedEndpoints(account, Call).FirstOrDefault(e => ServesFrom(e, account.Id, subnet));
 
         private static bool ServesFrom(JsonObject endpoint, string accountId, SubnetResourceId subnet)
         {

@@ -118,11 +118,9 @@ namespace AoaiHardening.Cmdlets.Network
         {
             var account = new AccountService(Arm).Get(id, Call);
             var subnets = new List<SubnetResourceId>();
-            foreach (var connection in account.PrivateEndpointConnections)
+            foreach (var endpoint in network.ConnectedEndpoints(account, Call))
             {
-                if (connection.PrivateEndpointId == null || string.Equals(connection.Status, "Rejected", StringComparison.OrdinalIgnoreCase)) continue;
-                var endpoint = network.GetPrivateEndpoint(connection.PrivateEndpointId, Call);
-                var subnetId = Json.Str(endpoint?["properties"]?["subnet"]?["id"]);
+                var subnetId = Json.Str(endpoint["properties"]?["subnet"]?["id"]);
                 if (subnetId == null || subnets.Any(s => s.Is(subnetId))) continue;
                 try
                 {
@@ -130,7 +128,7 @@ namespace AoaiHardening.Cmdlets.Network
                 }
                 catch (ArgumentException)
                 {
-                    WriteWarning($"Private endpoint '{connection.PrivateEndpointId}' names a subnet id ARM returned in an unexpected form ('{subnetId}'); skipped.");
+                    WriteWarning($"Private endpoint '{Json.Str(endpoint["id"])}' names a subnet id ARM returned in an unexpected form ('{subnetId}'); skipped.");
                 }
             }
             return subnets;
@@ -164,7 +162,7 @@ namespace AoaiHardening.Cmdlets.Network
 
             var rules = Json.Objects(nsg?["properties"]?["securityRules"]).Select(ToModel).ToList();
             var planned = new List<JsonObject>();
-            var used = new HashSet<int>(rules.Where(r => Is(r.Direction, "Inbound")).Select(r => r.Priority));
+            var used = new HashSet<int>(rules.Where(r => Json.EqualsIgnoreCase(r.Direction, "Inbound")).Select(r => r.Priority));
             var next = FirstAllowPriority;
             foreach (var source in _sources)
             {
@@ -183,7 +181,7 @@ namespace AoaiHardening.Cmdlets.Network
             var deny = rules.FirstOrDefault(IsDenyAll);
             if (deny == null)
             {
-                var holder = rules.FirstOrDefault(r => Is(r.Direction, "Inbound") && r.Priority == DenyPriority);
+                var holder = rules.FirstOrDefault(r => Json.EqualsIgnoreCase(r.Direction, "Inbound") && r.Priority == DenyPriority);
                 if (holder != null)
                 {
                     WriteError(new ErrorRecord(new InvalidOperationException(
@@ -193,14 +191,14 @@ namespace AoaiHardening.Cmdlets.Network
                 }
                 planned.Add(Rule(DenyRuleName, DenyPriority, "Deny", "*", "*", new[] { "*" }, "*", "Deny all other inbound traffic to the private endpoints (AoaiHardening)."));
             }
-            else if (rules.Any(r => Is(r.Direction, "Inbound") && Is(r.Access, "Allow") && r.Priority < deny.Priority && IsBroad(r)))
+            else if (rules.Any(r => Json.EqualsIgnoreCase(r.Direction, "Inbound") && Json.EqualsIgnoreCase(r.Access, "Allow") && r.Priority < deny.Priority && IsBroad(r)))
             {
-                var broad = rules.First(r => Is(r.Direction, "Inbound") && Is(r.Access, "Allow") && r.Priority < deny.Priority && IsBroad(r));
+                var broad = rules.First(r => Json.EqualsIgnoreCase(r.Direction, "Inbound") && Json.EqualsIgnoreCase(r.Access, "Allow") && r.Priority < deny.Priority && IsBroad(r));
                 WriteWarning($"{target}: rule '{broad.Name}' (priority {broad.Priority}) allows inbound traffic from '{string.Join(", ", broad.SourceAddressPrefixes)}' ahead of '{deny.Name}'; it is kept, but it lets that traffic reach the private endpoints.");
             }
 
             var policies = Json.Str(subnetProps["privateEndpointNetworkPolicies"]) ?? "Disabled";
-            var wantedPolicies = Is(policies, "Disabled") ? "NetworkSecurityGroupEnabled" : Is(policies, "RouteTableEnabled") ? "Enabled" : policies;
+            var wantedPolicies = Json.EqualsIgnoreCase(policies, "Disabled") ? "NetworkSecurityGroupEnabled" : Json.EqualsIgnoreCase(policies, "RouteTableEnabled") ? "Enabled" : policies;
             var plan = new ChangePlan();
             if (nsg == null)
             {
@@ -223,11 +221,11 @@ namespace AoaiHardening.Cmdlets.Network
                         call => network.PutSecurityRule($"{newNsgId}/securityRules/{name}", ruleBody, call));
                 }
             }
-            if (nsgId == null || !Is(policies, wantedPolicies))
+            if (nsgId == null || !Json.EqualsIgnoreCase(policies, wantedPolicies))
             {
                 var what = new List<string>();
                 if (nsgId == null) what.Add($"associate '{nsgName}'");
-                if (!Is(policies, wantedPolicies)) what.Add($"set privateEndpointNetworkPolicies {policies} -> {wantedPolicies}, so NSG rules apply to private endpoints");
+                if (!Json.EqualsIgnoreCase(policies, wantedPolicies)) what.Add($"set privateEndpointNetworkPolicies {policies} -> {wantedPolicies}, so NSG rules apply to private endpoints");
                 var subnetBody = SubnetBody(subnetJson, nsgId == null ? newNsgId : null, wantedPolicies);
                 plan.Add($"update {target}: {string.Join(" and ", what)}", "AoaiHardening.Nsg.SubnetUpdateFailed",
                     call => network.PutSubnet(subnet.Id, subnetBody, call));
@@ -248,7 +246,7 @@ namespace AoaiHardening.Cmdlets.Network
                 }
             }
             if (!PassThru) return;
-            var after = network.GetNetworkSecurityGroup(newNsgId, Call);
+            var after = plan.Count == 0 ? nsg : network.GetNetworkSecurityGroup(newNsgId, Call);
             var afterSubnet = plan.Count == 0 ? subnetJson : network.GetSubnet(subnet.Id, Call);
             WriteObject(new AoaiSubnetProtection
             {
@@ -296,8 +294,8 @@ namespace AoaiHardening.Cmdlets.Network
 
         /// <summary>An inbound Allow rule that lets <paramref name="source"/> reach TCP 443 (whatever its name or priority).</summary>
         private static bool AllowsHttpsFrom(AoaiSecurityRule rule, Ipv4Range source) =>
-            Is(rule.Direction, "Inbound") && Is(rule.Access, "Allow") && rule.Priority < DenyPriority &&
-            (Is(rule.Protocol, "Tcp") || rule.Protocol == "*") &&
+            Json.EqualsIgnoreCase(rule.Direction, "Inbound") && Json.EqualsIgnoreCase(rule.Access, "Allow") && rule.Priority < DenyPriority &&
+            (Json.EqualsIgnoreCase(rule.Protocol, "Tcp") || rule.Protocol == "*") &&
             rule.DestinationPortRanges.Any(CoversHttps) &&
             rule.SourceAddressPrefixes.Any(p => Ipv4Range.TryParse(p, out var have) && have.Equals(source));
 
@@ -309,13 +307,13 @@ namespace AoaiHardening.Cmdlets.Network
         }
 
         private static bool IsDenyAll(AoaiSecurityRule rule) =>
-            Is(rule.Direction, "Inbound") && Is(rule.Access, "Deny") && rule.Protocol == "*" &&
+            Json.EqualsIgnoreCase(rule.Direction, "Inbound") && Json.EqualsIgnoreCase(rule.Access, "Deny") && rule.Protocol == "*" &&
             rule.SourceAddressPrefixes.Any(IsAny) && rule.DestinationPortRanges.Contains("*");
 
         private static bool IsBroad(AoaiSecurityRule rule) => rule.SourceAddressPrefixes.Any(IsAny);
 
         private static bool IsAny(string prefix) =>
-            prefix == "*" || Is(prefix, "Internet") || Is(prefix, "Any") || prefix == "0.0.0.0/0";
+            prefix == "*" || Json.EqualsIgnoreCase(prefix, "Internet") || Json.EqualsIgnoreCase(prefix, "Any") || prefix == "0.0.0.0/0";
 
         private static AoaiSecurityRule ToModel(JsonObject rule)
         {
@@ -341,7 +339,6 @@ namespace AoaiHardening.Cmdlets.Network
         }
 
 
-        private static bool Is(string? a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 
     }
 }

@@ -180,9 +180,9 @@ namespace AoaiHardening.Cmdlets.Network
         {
             // Removing an allow rule never opens anything; only rules being added can be without effect.
             if (_addIp.Count == 0 && _addSubnet.Count == 0) return;
-            if (NetworkAcls.Is(account.PublicNetworkAccess, "Disabled"))
+            if (Json.EqualsIgnoreCase(account.PublicNetworkAccess, "Disabled"))
                 WriteWarning($"Account '{account.Name}' has public network access disabled: IP and virtual network rules take effect only once it is enabled for the allowed networks (Enable-AoaiPublicNetworkAccess).");
-            else if (!NetworkAcls.Is(account.NetworkDefaultAction, "Deny"))
+            else if (!Json.EqualsIgnoreCase(account.NetworkDefaultAction, "Deny"))
                 WriteWarning($"Account '{account.Name}' lets every network in (default action Allow): the rules have no effect until public access is restricted " +
                              "(Disable-AoaiPublicNetworkAccess, then Enable-AoaiPublicNetworkAccess to admit the allowed networks only).");
         }
