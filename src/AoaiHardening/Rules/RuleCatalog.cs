@@ -163,17 +163,21 @@ namespace AoaiHardening.Rules
             Define("AOAI-ENC-002", "The CMK vault is recoverable", AoaiSeverity.High, "Default",
                 "Applies if CMK: the vault named by `keyVaultProperties.keyVaultUri` lacks `enableSoftDelete` or `enablePurgeProtection`.",
                 "If the vault or key is deleted and cannot be recovered, the account's encrypted data is lost for good.",
-                new[] { "MCSB DP-6" }, null, requires: new[] { "vaults" }, remediationText: "Turn on soft delete and purge protection on the vault (both are irreversible)."),
+                new[] { "MCSB DP-6" }, null, requires: new[] { "vaults" },
+                remediationText: "Turn on soft delete and purge protection on the vault (both are irreversible; Update-AzKeyVault -EnablePurgeProtection), or move to a key in a recoverable vault with Update-AoaiCustomerManagedKey.",
+                evaluate: CustomerManagedKeys.EvaluateRecoverable),
 
             Define("AOAI-ENC-003", "The CMK is a supported RSA key", AoaiSeverity.High, "Default",
                 "Applies if CMK: key `kty` not `RSA`/`RSA-HSM`, or `keySize` < 2048.",
                 "Azure OpenAI supports RSA and RSA-HSM keys of size 2048; another key makes encryption fail.",
-                new[] { "MCSB DP-6" }, "Enable-AoaiCustomerManagedKey", requires: new[] { "keys" }),
+                new[] { "MCSB DP-6" }, "Enable-AoaiCustomerManagedKey", requires: new[] { "keys" },
+                evaluate: CustomerManagedKeys.EvaluateKeyType, fix: CustomerManagedKeyFix),
 
             Define("AOAI-ENC-004", "The CMK vault is in the account's region and tenant", AoaiSeverity.Medium, "Default",
                 "Applies if CMK: vault `location` or `tenantId` differ from the account's.",
                 "Customer-managed keys must come from a vault in the same region and Microsoft Entra tenant as the account.",
-                Array.Empty<string>(), "Enable-AoaiCustomerManagedKey", requires: new[] { "vaults" }),
+                Array.Empty<string>(), "Enable-AoaiCustomerManagedKey", requires: new[] { "vaults" },
+                evaluate: CustomerManagedKeys.EvaluateRegionAndTenant, fix: CustomerManagedKeyFix),
 
             Define("AOAI-ENC-005", "The CMK identity is supported for the kind", AoaiSeverity.Low, "Default",
                 "Applies if CMK: kind `OpenAI` and `keyVaultProperties.identityClientId` set (user-assigned identity; the Azure OpenAI encryption doc supports system-assigned only).",
@@ -190,7 +194,8 @@ namespace AoaiHardening.Rules
                         ? RuleOutcome.Pass("The customer-managed key is used through the system-assigned identity.", "identityClientId=(none)", "(none: system-assigned)")
                         : RuleOutcome.Fail("The customer-managed key is used through a user-assigned identity, which the Azure OpenAI encryption documentation does not support.", $"identityClientId={clientId}", "(none: system-assigned)"));
                 },
-                fix: CustomerManagedKeyFix),
+                // No key argument: Enable keeps the account's key and moves it to the system-assigned identity.
+                fix: new Fix("Enable-AoaiCustomerManagedKey")),
 
             // ---------------------------------------------------------------- Content safety
             Define("AOAI-CSF-001", "Every deployment filters harmful content", AoaiSeverity.High, "Default",

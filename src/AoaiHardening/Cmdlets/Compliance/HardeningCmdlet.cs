@@ -136,12 +136,18 @@ namespace AoaiHardening.Cmdlets.Compliance
         /// </summary>
         private IReadOnlyDictionary<string, Func<AoaiAccount, IReadOnlyList<InputResource>>>? _liveReaders;
 
+        private Services.KeyVaultService? _keyVaults;
+        private Services.KeyVaultService KeyVaults => _keyVaults ??= new Services.KeyVaultService(Arm);
+
         private IReadOnlyDictionary<string, Func<AoaiAccount, IReadOnlyList<InputResource>>> LiveReaders => _liveReaders ??=
             new Dictionary<string, Func<AoaiAccount, IReadOnlyList<InputResource>>>(StringComparer.OrdinalIgnoreCase)
             {
                 [RoleAssignmentRules.RelatedType] = account => RoleAssignmentRules.ReadLive(new Services.RoleAssignmentService(Arm), account.Id, Call),
                 [PrivateDnsRules.EndpointsType] = account => PrivateDnsRules.ReadEndpoints(new Services.NetworkService(Arm), account, Call),
                 [PrivateDnsRules.ZoneGroupsType] = account => PrivateDnsRules.ReadZoneGroups(new Services.NetworkService(Arm), account, Call),
+                // One vault service for the whole scan: accounts sharing a vault list its subscription once.
+                [CustomerManagedKeys.VaultsType] = account => CustomerManagedKeys.ReadVault(KeyVaults, account, Call),
+                [CustomerManagedKeys.KeysType] = account => CustomerManagedKeys.ReadKey(KeyVaults, account, Call),
             };
 
         private void EvaluateLive(AoaiAccount account)

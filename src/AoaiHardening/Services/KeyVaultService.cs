@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Nodes;
+using Azure.Core;
+using AoaiHardening.Arm;
+
+namespace AoaiHardening.Services
+{
+    /// <summary>
+    /// The REST knowledge of Microsoft.KeyVault's management plane (2026-02-01, arm-api.md §2): vaults, their access
+    /// policies and keys with versions, all read through ARM so that a caller without data-plane rights can still check a
+    /// customer-managed key. Accounts name their vault by URI only, so vaults are found by listing subscriptions; each
+    /// subscription is listed at most once per instance (one instance per cmdlet invocation).
+    /// </summary>
+    internal sealed class KeyVaultService
+    {
+        private readonly ArmClient _arm;
+        private readonly Dictionary<string, IReadOnlyList<JsonObject>> _vaultsBySubscription = new Dictionary<string, IReadOnlyList<JsonObject>>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, JsonObject?> _vaultsByHost = new Dictionary<string, JsonObject?>(StringComparer.OrdinalIgnoreCase);
+        private IReadOnlyList<string>? _subscriptions;
+
+        public KeyVaultService(ArmClient arm) => _arm = arm;
+
+        public JsonObject? GetVault(string vaultId, ArmCallOptions call) => GetOrNull(vaultId, call);
+
+        /// <summary>
+        /// The vault whose vaultUri has this host: looked for in the preferred subscription first (usually the account's),
+        /// then in every other subscription the caller can read. Null when none of them holds it.
+        /// </summary>
+        public JsonObject? FindVaultByHost(string host, string? preferredSubscription, ArmCallOptions call)
+        {
+            if (_vaultsByHost.TryGetValue(host, out var known)) return known;
+            var order = new List<string>();
+            if (preferredSubscription != null) order.Add(preferredSubscription);
+            JsonObject? found = null;
+            foreach (var subscription in order.Concat(Subscriptions(call).Where(s => !order.Contains(s, StringComparer.OrdinalIgnoreCase))))
+            {
+                found = VaultsIn(subscription, call).FirstOrDefault(v => IsVaultOf(v, host));
+                if (found != null) break;
+            }
+            _vaultsByHost[host] = found;
+            return found;
+        }
+
+        /// <summary>The vault a name or host names: "kv-x" or "kv-x.vault.azure.net" (no resource group needed).</summary>
+        public JsonObject? FindVaultByName(string name, string? preferredSubscription, ArmCallOptions call) =>
+            FindVaultByHost($"{name.ToLowerInvariant()}.{_arm.Environment.KeyVaultDnsSuffix}", preferredSubscription, call);
+
+        /// <summary>The key's current (newest) version, as the management plane shows it; null when there is no such key.</summary>
+        public JsonObject? GetKey(string vaultId, string keyName, ArmCallOptions call) => GetOrNull($"{vaultId.TrimEnd('/')}/keys/{keyName}", call);
+
+        public JsonObject? GetKeyVersion(string vaultId, string keyName, string version, ArmCallOptions call) =>
+            GetOrNull($"{vaultId.TrimEnd('/')}/keys/{keyName}/versions/{version}", call);
+
+        /// <summary>
+        /// Adds key permissions for a principal (accessPolicies/add merges them into its entry, keeping what it has).
+        /// Returns the vault's policies after the change.
+        /// </summary>
+        public JsonObject AddKeyPermissions(string vaultId, string tenantId, string objectId, IEnumerable<string> keyPermissions, ArmCallOptions call)
+        {
+            var entry = new JsonObject
+            {
+                ["tenantId"] = tenantId,
+                ["objectId"] = objectId,
+                ["permissions"] = new JsonObject { ["keys"] = new JsonArray(keyPermissions.Select(p => (JsonNode)JsonValue.Create(p)!).ToArray()) },
+            };
+            var body = new JsonObject { ["properties"] = new JsonObject { ["accessPolicies"] = new JsonArray(entry) } };
+            return _arm.Send(RequestMethod.Put, $"{vaultId.TrimEnd('/')}/accessPolicies/add", ApiVersions.KeyVault, body, call) ?? new JsonObject();
+        }
+
+        private IReadOnlyList<string> Subscriptions(ArmCallOptions call) =>
+            _subscriptions ??= _arm.List("/subscriptions", ApiVersions.Subscriptions, call)
+                .Select(s => Json.Str(s["subscriptionId"])).Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).ToList();
+
+        private IReadOnlyList<JsonObject> VaultsIn(string subscriptionId, ArmCallOptions call)
+        {
+            if (_vaultsBySubscription.TryGetValue(subscriptionId, out var list)) return list;
+            try
+            {
+                list = _arm.List($"/subscriptions/{subscriptionId}/providers/{KeyVaultResourceId.ResourceType}", ApiVersions.KeyVault, call).ToList();
+            }
+            catch (ArmRequestException ex) when (ex.Status == 403 || ex.Status == 404)
+            {
+                // A subscription the caller cannot list (or where the provider is not registered) holds nothing it can use.
+                list = Array.Empty<JsonObject>();
+            }
+            _vaultsBySubscription[subscriptionId] = list;
+            return list;
+        }
+
+        private static bool IsVaultOf(JsonObject vault, string host)
+        {
+            var uriHost = KeyVaultKeyUri.HostOf(Json.Str((vault["properties"] as JsonObject)?["vaultUri"]));
+            if (uriHost != null) return string.Equals(uriHost, host, StringComparison.OrdinalIgnoreCase);
+            var name = Json.Str(vault["name"]);
+            return name != null && host.StartsWith(name + ".", StringComparison.OrdinalIgnoreCase);
+        }
+
+        private JsonObject? GetOrNull(string id, ArmCallOptions call)
+        {
+            try
+            {
+                return _arm.Get(id, ApiVersions.KeyVault, call);
+            }
+            catch (ArmRequestException ex) when (ex.Status == 404)
+            {
+                return null;
+            }
+        }
+    }
+}
