@@ -52,20 +52,32 @@ namespace AoaiHardening.Tests.Rules
         private const string ZoneGroupProperties = "{\"privateDnsZoneConfigs\":[{\"name\":\"privatelink-openai-azure-com\",\"properties\":{\"privateDnsZoneId\":\"" +
             Group + "/providers/Microsoft.Network/privateDnsZones/privatelink.openai.azure.com\"}}]}";
 
+        // The hardened account's customer-managed key: vault kv (recoverable, eastus) and RSA 2048 key k (AOAI-ENC-002..004 pass there).
+        private const string Vault = Group + "/providers/Microsoft.KeyVault/vaults/kv";
+        private const string VaultProperties = "{\"vaultUri\":\"https://kv.vault.azure.net/\",\"enableSoftDelete\":true,\"enablePurgeProtection\":true}";
+        private const string KeyProperties = "{\"kty\":\"RSA\",\"keySize\":2048}";
+
         private static IEnumerable<string> NetworkRest() => new[]
         {
+            $"{{\"id\":\"{Vault}\",\"name\":\"kv\",\"type\":\"Microsoft.KeyVault/vaults\",\"location\":\"eastus\",\"properties\":{VaultProperties}}}",
+            $"{{\"id\":\"{Vault}/keys/k\",\"name\":\"k\",\"type\":\"Microsoft.KeyVault/vaults/keys\",\"properties\":{KeyProperties}}}",
             $"{{\"id\":\"{Endpoint}\",\"name\":\"pe-hardened\",\"type\":\"Microsoft.Network/privateEndpoints\",\"location\":\"eastus\",\"properties\":{EndpointProperties}}}",
             $"{{\"id\":\"{Endpoint}/privateDnsZoneGroups/default\",\"name\":\"default\",\"type\":\"Microsoft.Network/privateEndpoints/privateDnsZoneGroups\",\"properties\":{ZoneGroupProperties}}}",
         };
 
         private static IEnumerable<string> NetworkAzResource() => new[]
         {
+            $"{{\"ResourceId\":\"{Vault}\",\"Name\":\"kv\",\"ResourceName\":\"kv\",\"ResourceGroupName\":\"rg-shapes\",\"ResourceType\":\"Microsoft.KeyVault/vaults\",\"Location\":\"eastus\",\"Properties\":{VaultProperties}}}",
+            $"{{\"ResourceId\":\"{Vault}/keys/k\",\"Name\":\"kv/k\",\"ResourceName\":\"kv/k\",\"ResourceGroupName\":\"rg-shapes\",\"ResourceType\":\"Microsoft.KeyVault/vaults/keys\",\"Properties\":{KeyProperties}}}",
             $"{{\"ResourceId\":\"{Endpoint}\",\"Name\":\"pe-hardened\",\"ResourceName\":\"pe-hardened\",\"ResourceGroupName\":\"rg-shapes\",\"ResourceType\":\"Microsoft.Network/privateEndpoints\",\"Location\":\"eastus\",\"Properties\":{EndpointProperties}}}",
             $"{{\"ResourceId\":\"{Endpoint}/privateDnsZoneGroups/default\",\"Name\":\"pe-hardened/default\",\"ResourceName\":\"pe-hardened/default\",\"ResourceGroupName\":\"rg-shapes\",\"ResourceType\":\"Microsoft.Network/privateEndpoints/privateDnsZoneGroups\",\"Properties\":{ZoneGroupProperties}}}",
         };
 
         private static IEnumerable<string> NetworkTemplate() => new[]
         {
+            // A template vault has no vaultUri yet (it joins by name) and its tenant is an expression.
+            "{\"type\":\"Microsoft.KeyVault/vaults\",\"apiVersion\":\"2026-02-01\",\"name\":\"kv\",\"location\":\"eastus\",\"properties\":{\"tenantId\":\"[subscription().tenantId]\",\"sku\":{\"family\":\"A\",\"name\":\"standard\"},\"enableSoftDelete\":true,\"enablePurgeProtection\":true}}",
+            "{\"type\":\"Microsoft.KeyVault/vaults/keys\",\"apiVersion\":\"2026-02-01\",\"name\":\"kv/k\",\"properties\":" + KeyProperties + "}",
             "{\"type\":\"Microsoft.Network/privateEndpoints\",\"apiVersion\":\"2025-07-01\",\"name\":\"pe-hardened\",\"location\":\"eastus\",\"properties\":{\"subnet\":{\"id\":\"[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'snet')]\"}," +
                 "\"privateLinkServiceConnections\":[{\"name\":\"c\",\"properties\":{\"privateLinkServiceId\":\"[resourceId('Microsoft.CognitiveServices/accounts', 'hardened')]\",\"groupIds\":[\"account\"]}}]}}",
             "{\"type\":\"Microsoft.Network/privateEndpoints/privateDnsZoneGroups\",\"apiVersion\":\"2025-07-01\",\"name\":\"pe-hardened/default\",\"properties\":{\"privateDnsZoneConfigs\":[{\"name\":\"z\"," +
