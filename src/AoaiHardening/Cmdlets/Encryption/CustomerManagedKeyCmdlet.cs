@@ -292,7 +292,7 @@ namespace AoaiHardening.Cmdlets.Encryption
         /// <summary>Every requirement, checked before any write; each unmet one is its own error record. True when all are met.</summary>
         private bool Preflight(AoaiAccount account, KeyTarget target)
         {
-            var tenant = account.TenantId ?? AoaiSession.Context.TenantId;
+            var tenant = account.TenantId ?? AoaiSession.Context.TenantId ?? SubscriptionTenant(account.SubscriptionId);
             var problems = new[]
             {
                 CustomerManagedKeys.Recoverability(target.Vault),
@@ -309,6 +309,19 @@ namespace AoaiHardening.Cmdlets.Encryption
                     $"AoaiHardening.Encryption.{problem.Reason}", ErrorCategory.InvalidData, account.Id));
             }
             return problems.Count == 0;
+        }
+
+        private readonly Dictionary<string, string?> _tenants = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>
+        /// The tenant of the account's subscription: an account without an identity yet shows none, and the vault must be
+        /// in the tenant its identity will be created in. Read once per subscription.
+        /// </summary>
+        private string? SubscriptionTenant(string subscriptionId)
+        {
+            if (!_tenants.TryGetValue(subscriptionId, out var tenant))
+                _tenants[subscriptionId] = tenant = Json.Str(Arm.Get($"/subscriptions/{subscriptionId}", ApiVersions.Subscriptions, Call)?["tenantId"]);
+            return tenant;
         }
 
         // ------------------------------------------------------------------ plan
