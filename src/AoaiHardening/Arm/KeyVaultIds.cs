@@ -70,8 +70,8 @@ namespace AoaiHardening.Arm
 
     /// <summary>
     /// A Key Vault key identifier: <c>https://{vault}.{suffix}[:443]/keys/{name}[/{version}]</c>, the form Azure shows as
-    /// "Key identifier". The host must be a vault host of a known cloud (or of the connected one), so a URL of another
-    /// service is refused before any request.
+    /// "Key identifier". The host must end in one of the given vault suffixes (the cmdlets pass the connected cloud's), so a
+    /// URL of another service or cloud is refused before any request.
     /// </summary>
     public sealed class KeyVaultKeyUri
     {

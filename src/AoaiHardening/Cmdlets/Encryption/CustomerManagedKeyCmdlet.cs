@@ -105,7 +105,7 @@ namespace AoaiHardening.Cmdlets.Encryption
             if (KeyVaultName != null)
                 ValidateOrThrow(() => Arm_KeyVaultResourceId.ValidateName(KeyVaultName), "AoaiHardening.Encryption.InvalidKeyVaultName", KeyVaultName);
             if (KeyVaultResourceGroupName != null)
-                ValidateOrThrow(() => AccountId.ValidateResourceGroupName(KeyVaultResourceGroupName), "AoaiHardening.Encryption.InvalidKeyVaultName", KeyVaultResourceGroupName);
+                ValidateOrThrow(() => AccountId.ValidateResourceGroupName(KeyVaultResourceGroupName), "AoaiHardening.Encryption.InvalidKeyVaultResourceGroupName", KeyVaultResourceGroupName);
             if (KeyName != null)
                 ValidateOrThrow(() => KeyVaultKeyUri.ValidateKeyName(KeyName), "AoaiHardening.Encryption.InvalidKeyName", KeyName);
             if (KeyVersion != null)
@@ -218,8 +218,11 @@ namespace AoaiHardening.Cmdlets.Encryption
             }
             else
             {
+                var why = CustomerManagedKeys.IsCustomerManaged(account.EncryptionKeySource)
+                    ? "names no vault (keyVaultProperties.keyVaultUri is empty)"
+                    : "uses Microsoft-managed keys";
                 WriteError(new ErrorRecord(new ArgumentException(
-                        $"{MyInvocation.MyCommand.Name}: account '{account.Name}' uses Microsoft-managed keys: name the key with -KeyVaultResourceId (or -KeyVaultName) and -KeyName, or -KeyUri."),
+                        $"{MyInvocation.MyCommand.Name}: account '{account.Name}' {why}: name the key with -KeyVaultResourceId (or -KeyVaultName) and -KeyName, or -KeyUri."),
                     "AoaiHardening.Encryption.MissingKey", ErrorCategory.InvalidArgument, account.Id));
                 return null;
             }
