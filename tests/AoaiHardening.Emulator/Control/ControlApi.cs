@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AoaiHardening.Emulator.Core;
 using AoaiHardening.Emulator.KeyVault;
+using AoaiHardening.Emulator.Providers;
 
 namespace AoaiHardening.Emulator.Control;
 
@@ -85,6 +86,25 @@ internal static class ControlApi
             lock (state.Gate)
                 latest = state.Secrets.LatestOfEach(vault);
             return HttpJson.WriteAsync(ctx, 200, new JsonObject { ["value"] = new JsonArray([.. latest.Select(v => (JsonNode)v.Name)]) });
+        });
+
+        // Key versions ARM cannot make: a rotation (data plane or auto-rotation) and a version switched off.
+        control.MapPost("/keyvault/{vault}/keys/{name}/rotate", ctx =>
+        {
+            var (vault, name) = ((string)ctx.GetRouteValue("vault")!, (string)ctx.GetRouteValue("name")!);
+            return KeyVaultProvider.RotateKey(state, vault, name) is { } version
+                ? HttpJson.WriteAsync(ctx, 200, version)
+                : HttpJson.WriteAsync(ctx, 404, ArmErrors.Envelope("KeyNotFound", $"Vault '{vault}' has no key '{name}'."));
+        });
+        control.MapPost("/keyvault/{vault}/keys/{name}/versions/{version}", async ctx =>
+        {
+            var (vault, name, version) = ((string)ctx.GetRouteValue("vault")!, (string)ctx.GetRouteValue("name")!, (string)ctx.GetRouteValue("version")!);
+            var body = JsonNode.Parse(await ReadTextAsync(ctx)) as JsonObject;
+            if (body?["enabled"] is not JsonValue flag || !flag.TryGetValue<bool>(out var enabled))
+                throw new ArgumentException("The body must be {\"enabled\": true|false}.");
+            await (KeyVaultProvider.SetVersionEnabled(state, vault, name, version, enabled) is { } updated
+                ? HttpJson.WriteAsync(ctx, 200, updated)
+                : HttpJson.WriteAsync(ctx, 404, ArmErrors.Envelope("KeyNotFound", $"Vault '{vault}' has no key '{name}' with version '{version}'.")));
         });
 
         // An account's current keys (what listKeys would return), also when key auth is off.

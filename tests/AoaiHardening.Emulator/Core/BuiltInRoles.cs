@@ -64,6 +64,8 @@ internal static class BuiltInRoles
     public const string KeyVaultCryptoServiceEncryptionUser = "e147488a-f6f5-4113-8e2d-b22465e65bf6";
     public const string KeyVaultCryptoOfficer = "14b46e9e-c2b7-41b4-b07b-48a6ebf60603";
     public const string KeyVaultSecretsOfficer = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7";
+    public const string KeyVaultCryptoUser = "12338af0-0e69-4776-bea7-57ae8d297424";
+    public const string KeyVaultAdministrator = "00482a5a-887f-4fb3-b363-3b7fe8e74483";
     public const string SearchIndexDataReader = "1407120a-92aa-4202-b7e9-c0e197c71c8f";
     public const string SearchIndexDataContributor = "8ebe5a00-799e-43f5-93ac-243d3dce84a7";
     public const string SearchServiceContributor = "7ca78c08-252a-4471-8644-bb5ff32d4ba0";
@@ -148,6 +150,16 @@ internal static class BuiltInRoles
         new(KeyVaultCryptoOfficer, "Key Vault Crypto Officer",
             "Perform any action on the keys of a key vault, except manage permissions." + KeyVaultRbacOnly,
             KeyVaultOfficerActions, [], ["Microsoft.KeyVault/vaults/keys/*", "Microsoft.KeyVault/vaults/keyrotationpolicies/*"], []),
+        new(KeyVaultCryptoUser, "Key Vault Crypto User", "Perform cryptographic operations using keys." + KeyVaultRbacOnly,
+            [], [],
+            ["Microsoft.KeyVault/vaults/keys/read", "Microsoft.KeyVault/vaults/keys/update/action", "Microsoft.KeyVault/vaults/keys/backup/action",
+             "Microsoft.KeyVault/vaults/keys/encrypt/action", "Microsoft.KeyVault/vaults/keys/decrypt/action", "Microsoft.KeyVault/vaults/keys/wrap/action",
+             "Microsoft.KeyVault/vaults/keys/unwrap/action", "Microsoft.KeyVault/vaults/keys/sign/action", "Microsoft.KeyVault/vaults/keys/verify/action"],
+            []),
+        new(KeyVaultAdministrator, "Key Vault Administrator",
+            "Perform all data plane operations on a key vault and all objects in it, including certificates, keys, and secrets. " +
+            "Cannot manage key vault resources or manage role assignments." + KeyVaultRbacOnly,
+            KeyVaultOfficerActions, [], ["Microsoft.KeyVault/vaults/*"], []),
         new(KeyVaultSecretsOfficer, "Key Vault Secrets Officer",
             "Perform any action on the secrets of a key vault, except manage permissions." + KeyVaultRbacOnly,
             KeyVaultOfficerActions, [], ["Microsoft.KeyVault/vaults/secrets/*"], []),

@@ -90,6 +90,7 @@ internal sealed partial class CognitiveServicesProvider
         var name = (string)ctx.GetRouteValue("accountName")!;
         var id = ResourceIds.For(subscriptionId, resourceGroup, AccountType, name);
         ManagedIdentity.Assign(body, existing?.Body, state.TenantId, id, state.Resources); // before Add: a refused identity creates nothing
+        ApplyEncryption(body, body, name); // judged on the result (identity included), before anything is stored
         var resource = existing ?? state.Resources.Add(id, subscriptionId, resourceGroup, AccountType, name, body);
         resource.Body = body;
         return StartOperation(ctx, resource, OperationKind.CreateOrReplace, acceptedStatus: existing is null ? 201 : 200, withBody: true);
@@ -104,6 +105,7 @@ internal sealed partial class CognitiveServicesProvider
         var body = (JsonObject)resource.Body.DeepClone();
         JsonMerge.Apply(body, patch);
         ManagedIdentity.Assign(body, resource.Body, state.TenantId, resource.Id, state.Resources);
+        ApplyEncryption(patch, body, resource.Name);
         resource.Body = body;
         return StartOperation(ctx, resource, OperationKind.Update, acceptedStatus: 202, withBody: true);
     }
