@@ -121,7 +121,7 @@ Describe 'Enable-AoaiCustomerManagedKey' {
 
     It 'does not grant again when a role that covers keys already reaches the identity' {
         $principal = (Get-Account $script:AiServicesId).identity.principalId
-        Grant-AoaiRoleAssignment -ResourceId $script:AiServicesId -PrincipalId $principal -Role 'Key Vault Crypto Officer' -Scope $script:VaultId -Confirm:$false -WarningAction SilentlyContinue | Out-Null
+        Grant-AoaiRoleAssignment -PrincipalId $principal -PrincipalType ServicePrincipal -Role 'Key Vault Crypto Officer' -Scope $script:VaultId -Confirm:$false -WarningAction SilentlyContinue | Out-Null
         Clear-EmulatorRequest
         Enable-AoaiCustomerManagedKey -ResourceId $script:AiServicesId -KeyVaultResourceId $script:VaultId -KeyName cmk-openai
         @(Get-EmulatorWrite).Count | Should -Be 1
@@ -406,14 +406,24 @@ Describe 'Get-AoaiEncryptionStatus' {
         $status.Problems | Should -Match 'disabled'
     }
 
-    It 'reports an unreadable vault and still emits what it knows' {
+    It 'reports an unreadable key and still emits what it knows' {
         Enable-AoaiCustomerManagedKey -ResourceId $script:ProdId -KeyVaultResourceId $script:VaultId -KeyName cmk-openai
-        Add-EmulatorFault -PathLike 'providers/Microsoft.KeyVault/vaults' -Method GET -Status 403 -Code 'AuthorizationFailed'
+        Add-EmulatorFault -PathLike 'vaults/kv-contoso-prod/keys/cmk-openai' -Method GET -Status 403 -Code 'AuthorizationFailed'
         $status = Get-AoaiEncryptionStatus -ResourceId $script:ProdId -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'AoaiHardening.Encryption.ReadFailed,*'
         $status.CustomerManaged | Should -BeTrue
         $status.KeyName | Should -Be 'cmk-openai'
+        $status.KeyVaultResourceId | Should -Be $script:VaultId
         $status.Problems | Should -Match 'could not be read'
+    }
+
+    It 'says when the vault is in no subscription the caller can read' {
+        Enable-AoaiCustomerManagedKey -ResourceId $script:ProdId -KeyVaultResourceId $script:VaultId -KeyName cmk-openai
+        Add-EmulatorFault -PathLike 'providers/Microsoft.KeyVault/vaults' -Method GET -Status 403 -Code 'AuthorizationFailed' -Count 5
+        $status = Get-AoaiEncryptionStatus -ResourceId $script:ProdId
+        $status.KeyVaultResourceId | Should -BeNullOrEmpty
+        $status.Problems | Should -Match 'not found in the subscriptions you can read'
+        Invoke-EmulatorControl -Path 'faults' -Method DELETE | Out-Null
     }
 }
 

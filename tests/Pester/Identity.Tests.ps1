@@ -25,11 +25,15 @@ BeforeAll {
         @(Get-EmulatorResource -Type 'Microsoft.Authorization/roleAssignments')
     }
     # Puts the account on a customer-managed key straight through ARM (the CMK cmdlets arrive with the encryption issue).
-    function Set-TestCustomerManagedKey([string] $Id, [string] $IdentityClientId) {
-        $kv = @{ keyName = 'cmk'; keyVaultUri = 'https://kv-contoso-prod.vault.azure.net/' }
-        if ($IdentityClientId) { $kv.identityClientId = $IdentityClientId }
-        $body = @{ properties = @{ encryption = @{ keySource = 'Microsoft.KeyVault'; keyVaultProperties = $kv } } } | ConvertTo-Json -Depth 6
-        Invoke-RestMethod -Method Patch -Uri "$($script:Emu.Url)$($Id)?api-version=2025-09-01" -Headers @{ Authorization = 'Bearer emulator-test-token' } -Body $body -ContentType 'application/json' | Out-Null
+    function Set-TestCustomerManagedKey([string] $Id) {
+        # As another tool would: grant the account's system-assigned identity on the RBAC vault, then PATCH the encryption.
+        $vault = "/subscriptions/$(Get-ScenarioSubscriptionId)/resourceGroups/rg-ai-prod/providers/Microsoft.KeyVault/vaults/kv-contoso-prod"
+        $principal = (Invoke-EmulatorArm -Method GET -Path $Id -ApiVersion '2025-09-01').identity.principalId
+        Invoke-EmulatorArm -Method PUT -Path "$vault/providers/Microsoft.Authorization/roleAssignments/$([guid]::NewGuid())" -ApiVersion '2022-04-01' -Body @{
+            properties = @{ roleDefinitionId = '/providers/Microsoft.Authorization/roleDefinitions/e147488a-f6f5-4113-8e2d-b22465e65bf6'; principalId = $principal; principalType = 'ServicePrincipal' }
+        } | Out-Null
+        $kv = @{ keyName = 'cmk-openai'; keyVaultUri = 'https://kv-contoso-prod.vault.azure.net/' }
+        Invoke-EmulatorArm -Method PATCH -Path $Id -ApiVersion '2025-09-01' -Body @{ properties = @{ encryption = @{ keySource = 'Microsoft.KeyVault'; keyVaultProperties = $kv } } } | Out-Null
     }
 }
 AfterAll { Stop-TestEmulator }

@@ -233,7 +233,7 @@ namespace AoaiHardening.Rules
             var keys = c.Related(KeysType);
             if (keys == null) return new[] { RuleOutcome.NotEvaluated($"The input holds no key vault keys ({KeysType}): export the key with the vault, or evaluate live.") };
             var vaultName = host.Split('.')[0];
-            var key = keys.FirstOrDefault(k => Json.EqualsIgnoreCase(ResourceIds.LastSegment(k.Name), keyName) && KeyIsIn(k, vaultName));
+            var key = keys.FirstOrDefault(k => Json.EqualsIgnoreCase(KeyNameOf(k), keyName) && KeyIsIn(k, vaultName));
             if (key == null) return new[] { RuleOutcome.NotEvaluated($"Key '{keyName}' of vault {host} was not found (not in the input, or not readable).") };
             foreach (var path in new[] { "kty", "keySize" })
             {
@@ -250,6 +250,17 @@ namespace AoaiHardening.Rules
                     ? RuleOutcome.Pass($"Key '{keyName}' is a supported RSA key ({actual}).", actual, Expected, target)
                     : RuleOutcome.Fail(problem.Message, problem.Actual, Expected, target),
             };
+        }
+
+        /// <summary>
+        /// The key's name: the segment after /keys/ in its id (a version's id goes on with /versions/{v}, and its name is
+        /// the version), else the last segment of its name (templates: "vault/key").
+        /// </summary>
+        private static string KeyNameOf(InputResource key)
+        {
+            var segments = ResourceIds.Key(key.Id).Split('/');
+            var at = Array.FindLastIndex(segments, s => Json.EqualsIgnoreCase(s, "keys"));
+            return at >= 0 && at + 1 < segments.Length ? segments[at + 1] : ResourceIds.LastSegment(key.Name);
         }
 
         /// <summary>The key's vault is the one named (by the id's vault segment; REST ids and template names both have it).</summary>
