@@ -48,6 +48,12 @@ Write-Step 'Prove it: Test-AoaiHardening again'
 Test-AoaiHardening -Rule AOAI-IAM-001 | Format-Table ResourceName, RuleId, Status, Message -AutoSize | Out-Host
 Test-AoaiHardening -Summary | Format-Table Accounts, Findings, Pass, Fail, FailHigh, FailMedium, FailLow | Out-Host
 
+Write-Step 'Encrypt with your own key: Enable-AoaiCustomerManagedKey checks vault and key, grants the identity, sets the key'
+$vault = "/subscriptions/$SubscriptionId/resourceGroups/rg-ai-prod/providers/Microsoft.KeyVault/vaults/kv-contoso-prod"
+Get-AoaiAccount -ResourceGroupName rg-ai-prod -Name contoso-openai-prod |
+    Enable-AoaiCustomerManagedKey -KeyVaultResourceId $vault -KeyName cmk-openai -PassThru |
+    Get-AoaiEncryptionStatus | Format-List AccountName, KeySource, KeyVaultName, KeyName, KeyVersion, IsLatestVersion, KeyType, KeySize, Recoverable, Identity, Problems | Out-Host
+
 Write-Step 'Run the fix again: already compliant, nothing is written'
 Get-AoaiAccount | Disable-AoaiLocalAuth -Verbose 4>&1 | ForEach-Object { Write-Host "  $_" }
 
