@@ -55,6 +55,19 @@ namespace AoaiHardening.Arm
         /// <summary>GET of one resource.</summary>
         public JsonObject? Get(string path, string apiVersion, ArmCallOptions call) => Send(RequestMethod.Get, path, apiVersion, null, call);
 
+        /// <summary>GET of one resource; null when it does not exist (404), so callers can decide to create it.</summary>
+        public JsonObject? GetOrNull(string path, string apiVersion, ArmCallOptions call)
+        {
+            try
+            {
+                return Get(path, apiVersion, call);
+            }
+            catch (ArmRequestException ex) when (ex.Status == 404)
+            {
+                return null;
+            }
+        }
+
         /// <summary>Streams the items of a list, following nextLink page by page (zero-item pages with a nextLink are legal).</summary>
         public IEnumerable<JsonObject> List(string path, string apiVersion, ArmCallOptions call)
         {

@@ -22,7 +22,7 @@ namespace AoaiHardening.Services
 
         public KeyVaultService(ArmClient arm) => _arm = arm;
 
-        public JsonObject? GetVault(string vaultId, ArmCallOptions call) => GetOrNull(vaultId, call);
+        public JsonObject? GetVault(string vaultId, ArmCallOptions call) => _arm.GetOrNull(vaultId, ApiVersions.KeyVault, call);
 
         /// <summary>
         /// The vault whose vaultUri has this host: looked for in the preferred subscription first (usually the account's),
@@ -48,10 +48,10 @@ namespace AoaiHardening.Services
             FindVaultByHost($"{name.ToLowerInvariant()}.{_arm.Environment.KeyVaultDnsSuffix}", preferredSubscription, call);
 
         /// <summary>The key's current (newest) version, as the management plane shows it; null when there is no such key.</summary>
-        public JsonObject? GetKey(string vaultId, string keyName, ArmCallOptions call) => GetOrNull($"{vaultId.TrimEnd('/')}/keys/{keyName}", call);
+        public JsonObject? GetKey(string vaultId, string keyName, ArmCallOptions call) => _arm.GetOrNull($"{vaultId.TrimEnd('/')}/keys/{keyName}", ApiVersions.KeyVault, call);
 
         public JsonObject? GetKeyVersion(string vaultId, string keyName, string version, ArmCallOptions call) =>
-            GetOrNull($"{vaultId.TrimEnd('/')}/keys/{keyName}/versions/{version}", call);
+            _arm.GetOrNull($"{vaultId.TrimEnd('/')}/keys/{keyName}/versions/{version}", ApiVersions.KeyVault, call);
 
         /// <summary>
         /// Adds key permissions for a principal (accessPolicies/add merges them into its entry, keeping what it has).
@@ -95,18 +95,6 @@ namespace AoaiHardening.Services
             if (uriHost != null) return string.Equals(uriHost, host, StringComparison.OrdinalIgnoreCase);
             var name = Json.Str(vault["name"]);
             return name != null && host.StartsWith(name + ".", StringComparison.OrdinalIgnoreCase);
-        }
-
-        private JsonObject? GetOrNull(string id, ArmCallOptions call)
-        {
-            try
-            {
-                return _arm.Get(id, ApiVersions.KeyVault, call);
-            }
-            catch (ArmRequestException ex) when (ex.Status == 404)
-            {
-                return null;
-            }
         }
     }
 }

@@ -24,15 +24,15 @@ namespace AoaiHardening.Services
 
         // ------------------------------------------------------------ reads (null when the resource does not exist)
 
-        public JsonObject? GetVirtualNetwork(string id, ArmCallOptions call) => GetOrNull(id, ApiVersions.Network, call);
+        public JsonObject? GetVirtualNetwork(string id, ArmCallOptions call) => _arm.GetOrNull(id, ApiVersions.Network, call);
 
-        public JsonObject? GetSubnet(string id, ArmCallOptions call) => GetOrNull(id, ApiVersions.Network, call);
+        public JsonObject? GetSubnet(string id, ArmCallOptions call) => _arm.GetOrNull(id, ApiVersions.Network, call);
 
-        public JsonObject? GetPrivateEndpoint(string id, ArmCallOptions call) => GetOrNull(id, ApiVersions.Network, call);
+        public JsonObject? GetPrivateEndpoint(string id, ArmCallOptions call) => _arm.GetOrNull(id, ApiVersions.Network, call);
 
-        public JsonObject? GetNetworkSecurityGroup(string id, ArmCallOptions call) => GetOrNull(id, ApiVersions.Network, call);
+        public JsonObject? GetNetworkSecurityGroup(string id, ArmCallOptions call) => _arm.GetOrNull(id, ApiVersions.Network, call);
 
-        public JsonObject? GetPrivateDnsZone(string id, ArmCallOptions call) => GetOrNull(id, ApiVersions.PrivateDns, call);
+        public JsonObject? GetPrivateDnsZone(string id, ArmCallOptions call) => _arm.GetOrNull(id, ApiVersions.PrivateDns, call);
 
         /// <summary>The private endpoints the account's connections name (rejected connections and deleted endpoints skipped), read lazily.</summary>
         public IEnumerable<JsonObject> ConnectedEndpoints(AoaiAccount account, ArmCallOptions call)
@@ -98,18 +98,6 @@ namespace AoaiHardening.Services
         public JsonObject PutSubnet(string id, JsonObject body, ArmCallOptions call) =>
             _arm.SendLongRunning(RequestMethod.Put, id, ApiVersions.Network, body, LroFinalState.AzureAsyncOperation, call)
             ?? _arm.Get(id, ApiVersions.Network, call)!;
-
-        private JsonObject? GetOrNull(string id, string apiVersion, ArmCallOptions call)
-        {
-            try
-            {
-                return _arm.Get(id, apiVersion, call);
-            }
-            catch (ArmRequestException ex) when (ex.Status == 404)
-            {
-                return null;
-            }
-        }
 
     }
 }
