@@ -56,23 +56,28 @@ namespace AoaiHardening.Rules
 
         public static bool IsCustomerManaged(string? keySource) => Json.EqualsIgnoreCase(keySource ?? KeySourceMicrosoft, KeySourceVault);
 
-        private static JsonObject? Properties(JsonObject resource) =>
-            (resource["properties"] ?? resource.FirstOrDefault(p => Json.EqualsIgnoreCase(p.Key, "properties")).Value) as JsonObject;
+        /// <summary>
+        /// A property of a vault or key (case-insensitive, REST and Get-AzResource shapes alike); a template expression
+        /// throws NotEvaluatedException, which the engine reports as NotEvaluated (live JSON never holds one).
+        /// </summary>
+        private static JsonNode? Prop(JsonObject resource, string name) => new AccountFacts(resource).Node("properties." + name);
 
-        private static JsonNode? Prop(JsonObject resource, string name)
-        {
-            var properties = Properties(resource);
-            if (properties == null) return null;
-            return properties.TryGetPropertyValue(name, out var value) ? value : properties.FirstOrDefault(p => Json.EqualsIgnoreCase(p.Key, name)).Value;
-        }
+        /// <summary>Soft delete: on unless set off (Key Vault's default since 2020).</summary>
+        public static bool SoftDeleteEnabled(JsonObject vault) => Json.Bool(Prop(vault, "enableSoftDelete")) ?? true;
+
+        /// <summary>Purge protection: off unless set.</summary>
+        public static bool PurgeProtectionEnabled(JsonObject vault) => Json.Bool(Prop(vault, "enablePurgeProtection")) ?? false;
+
+        /// <summary>An RSA key's size in bits; null for EC keys.</summary>
+        public static int? KeySize(JsonObject key) => Prop(key, "keySize") is JsonValue v && v.TryGetValue<int>(out var size) ? size : (int?)null;
 
         private static string Name(JsonObject resource) => Json.Str(resource["name"]) ?? "(vault)";
 
         /// <summary>Soft delete (on unless set off: Key Vault's default) and purge protection (off unless set).</summary>
         public static Problem? Recoverability(JsonObject vault)
         {
-            var softDelete = Json.Bool(Prop(vault, "enableSoftDelete")) ?? true;
-            var purge = Json.Bool(Prop(vault, "enablePurgeProtection")) ?? false;
+            var softDelete = SoftDeleteEnabled(vault);
+            var purge = PurgeProtectionEnabled(vault);
             if (softDelete && purge) return null;
             var missing = string.Join(" and ", new[] { softDelete ? null : "soft delete", purge ? null : "purge protection" }.Where(m => m != null));
             return new Problem("VaultNotRecoverable",
@@ -95,8 +100,9 @@ namespace AoaiHardening.Rules
         /// <summary>The vault must be in the account's Microsoft Entra tenant (skipped when either tenant is unknown).</summary>
         public static Problem? Tenant(JsonObject vault, string? accountTenant)
         {
+            if (accountTenant == null) return null;
             var tenant = Json.StringOnly(Prop(vault, "tenantId"));
-            if (accountTenant == null || tenant == null || AccountFacts.IsExpression(Prop(vault, "tenantId")) || Json.EqualsIgnoreCase(tenant, accountTenant)) return null;
+            if (tenant == null || Json.EqualsIgnoreCase(tenant, accountTenant)) return null;
             return new Problem("VaultTenantMismatch",
                 $"Key vault '{Name(vault)}' belongs to tenant {tenant}, the account to tenant {accountTenant}: the vault must be in the account's tenant.",
                 $"vault tenantId={tenant}, account tenantId={accountTenant}",
@@ -126,8 +132,7 @@ namespace AoaiHardening.Rules
         public static Problem? KeyType(JsonObject key, string? kind, bool exactForOpenAi)
         {
             var kty = Json.Str(Prop(key, "kty")) ?? "(unknown)";
-            var sizeNode = Prop(key, "keySize");
-            var size = sizeNode is JsonValue v && v.TryGetValue<int>(out var s) ? s : (int?)null;
+            var size = KeySize(key);
             var name = Json.Str(key["name"]) ?? "(key)";
             var actual = size == null ? $"kty={kty}" : $"kty={kty}, keySize={size}";
             var rsa = Json.EqualsIgnoreCase(kty, "RSA") || Json.EqualsIgnoreCase(kty, "RSA-HSM");
@@ -235,11 +240,6 @@ namespace AoaiHardening.Rules
             var vaultName = host.Split('.')[0];
             var key = keys.FirstOrDefault(k => Json.EqualsIgnoreCase(KeyNameOf(k), keyName) && KeyIsIn(k, vaultName));
             if (key == null) return new[] { RuleOutcome.NotEvaluated($"Key '{keyName}' of vault {host} was not found (not in the input, or not readable).") };
-            foreach (var path in new[] { "kty", "keySize" })
-            {
-                if (AccountFacts.IsExpression(Prop(key.Json, path)))
-                    return new[] { RuleOutcome.NotEvaluated($"The key's {path} is a template expression; evaluate the deployed key.") };
-            }
             const string Expected = "kty=RSA or RSA-HSM, keySize>=2048";
             var problem = KeyType(key.Json, c.Facts.String("kind"), exactForOpenAi: false);
             var target = $"key {key.Id}";

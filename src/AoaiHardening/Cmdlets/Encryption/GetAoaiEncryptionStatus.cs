@@ -119,14 +119,13 @@ namespace AoaiHardening.Cmdlets.Encryption
 
         private void Describe(AoaiEncryptionStatus status, JsonObject vault, AoaiAccount account, List<string> problems)
         {
-            var properties = vault["properties"] as JsonObject;
             var vaultId = Json.Str(vault["id"])!;
             status.KeyVaultResourceId = vaultId;
             status.KeyVaultName = Json.Str(vault["name"]) ?? status.KeyVaultName;
             status.KeyVaultLocation = Json.Str(vault["location"]);
             status.KeyVaultPermissionModel = CustomerManagedKeys.UsesRbac(vault) ? "RBAC" : "AccessPolicy";
-            status.SoftDeleteEnabled = Json.Bool(properties?["enableSoftDelete"]) ?? true;
-            status.PurgeProtectionEnabled = Json.Bool(properties?["enablePurgeProtection"]) ?? false;
+            status.SoftDeleteEnabled = CustomerManagedKeys.SoftDeleteEnabled(vault);
+            status.PurgeProtectionEnabled = CustomerManagedKeys.PurgeProtectionEnabled(vault);
             status.Recoverable = status.SoftDeleteEnabled == true && status.PurgeProtectionEnabled == true;
             var vaultProblems = new[]
             {
@@ -164,7 +163,7 @@ namespace AoaiHardening.Cmdlets.Encryption
             var keyProperties = used["properties"] as JsonObject;
             var attributes = keyProperties?["attributes"] as JsonObject;
             status.KeyType = Json.Str(keyProperties?["kty"]);
-            status.KeySize = keyProperties?["keySize"] is JsonValue size && size.TryGetValue<int>(out var bits) ? bits : (int?)null;
+            status.KeySize = CustomerManagedKeys.KeySize(used);
             status.KeyEnabled = Json.Bool(attributes?["enabled"]) ?? true;
             status.KeyExpiresOn = attributes?["exp"] is JsonValue exp && exp.TryGetValue<long>(out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
             var keyProblems = new[] { CustomerManagedKeys.KeyType(used, account.Kind, exactForOpenAi: true), CustomerManagedKeys.KeyUsable(used, DateTimeOffset.UtcNow) };
