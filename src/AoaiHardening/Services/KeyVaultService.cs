@@ -31,11 +31,12 @@ namespace AoaiHardening.Services
         public JsonObject? FindVaultByHost(string host, string? preferredSubscription, ArmCallOptions call)
         {
             if (_vaultsByHost.TryGetValue(host, out var known)) return known;
-            var order = new List<string>();
-            if (preferredSubscription != null) order.Add(preferredSubscription);
             JsonObject? found = null;
-            foreach (var subscription in order.Concat(Subscriptions(call).Where(s => !order.Contains(s, StringComparer.OrdinalIgnoreCase))))
+            if (preferredSubscription != null) found = VaultsIn(preferredSubscription, call).FirstOrDefault(v => IsVaultOf(v, host));
+            // Only a vault outside the preferred subscription costs the subscription list and further vault lists.
+            foreach (var subscription in found != null ? Enumerable.Empty<string>() : Subscriptions(call))
             {
+                if (Json.EqualsIgnoreCase(subscription, preferredSubscription)) continue;
                 found = VaultsIn(subscription, call).FirstOrDefault(v => IsVaultOf(v, host));
                 if (found != null) break;
             }

@@ -153,7 +153,9 @@ namespace AoaiHardening.Cmdlets.Encryption
                     WriteError(failure);
                     return;
                 }
-                var updated = accounts.Get(id, Call);
+                // The encryption PATCH returns the account as read after its operation, so no second read verifies it;
+                // a plan without that PATCH (a grant only) leaves an account that already matched.
+                var updated = state.Updated ?? account;
                 if (!Matches(updated, target, state.ClientId))
                 {
                     WriteError(new ErrorRecord(new InvalidOperationException(
@@ -376,7 +378,7 @@ namespace AoaiHardening.Cmdlets.Encryption
                                 ["encryption"] = new JsonObject { ["keySource"] = CustomerManagedKeys.KeySourceVault, ["keyVaultProperties"] = keyVault },
                             },
                         };
-                        accounts.Patch(id, patch, call);
+                        state.Updated = accounts.Patch(id, patch, call);
                     });
             }
             return plan;
@@ -486,6 +488,8 @@ namespace AoaiHardening.Cmdlets.Encryption
 
             public string? PrincipalId { get; set; }
             public string? ClientId { get; set; }
+            /// <summary>The account after the encryption PATCH (null when the plan did not need one).</summary>
+            public AoaiAccount? Updated { get; set; }
         }
     }
 }
