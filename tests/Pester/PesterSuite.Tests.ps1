@@ -75,7 +75,7 @@ Describe 'Invoke-AoaiHardeningPester (live)' {
         $run | Should -Not -BeNullOrEmpty
         $run.GetType().FullName | Should -Be 'Pester.Run'
         $expected = Get-ExpectedTest @(Test-AoaiHardening)
-        $expected.Count | Should -Be 24 -Because '3 OpenAI/AIServices accounts x 8 Default rules'
+        $expected.Count | Should -Be 33 -Because '3 OpenAI/AIServices accounts x 11 Default rules'
         @($run.Tests.ExpandedName | Sort-Object) | Should -Be @($expected.Keys | Sort-Object)
         $run.Tests.ExpandedName | Should -Contain 'AOAI-IAM-001 contoso-openai-prod'
         $run.Tests.ExpandedName | Should -Contain 'AOAI-NET-004 contoso-openai-dev'
@@ -113,9 +113,15 @@ Describe 'Invoke-AoaiHardeningPester (live)' {
     }
 
     It 'names the manual remediation when the module has no fixing cmdlet for the rule' {
-        $run = Invoke-AoaiHardeningPester -Rule AOAI-ENC-001 -Name contoso-openai-dev -Output None -PassThru
-        $message = (Get-PesterTest $run 'AOAI-ENC-001 contoso-openai-dev').ErrorRecord[0].Exception.Message
-        $message | Should -Match "Fix: +$([regex]::Escape((Get-AoaiHardeningRule AOAI-ENC-001).RemediationText))"
+        # A custom subdomain (AOAI-NET-005) can only be set by recreating the account: an export of the dev account
+        # without one fails the rule, and the fix line is the rule's text.
+        $accounts = @(Get-EmulatorArmList -Path "/subscriptions/$(Get-ScenarioSubscriptionId)/resourceGroups/rg-ai-dev/providers/Microsoft.CognitiveServices/accounts" -ApiVersion '2025-09-01')
+        $accounts[0].properties.PSObject.Properties.Remove('customSubDomainName')
+        $file = Join-Path $TestDrive 'no-subdomain.json'
+        ConvertTo-Json -InputObject $accounts -Depth 20 | Set-Content $file
+        $run = Invoke-AoaiHardeningPester -Path $file -Rule AOAI-NET-005 -Output None -PassThru
+        $message = (Get-PesterTest $run 'AOAI-NET-005 contoso-openai-dev').ErrorRecord[0].Exception.Message
+        $message | Should -Match "Fix: +$([regex]::Escape((Get-AoaiHardeningRule AOAI-NET-005).RemediationText))"
     }
 
     It 'skips a waived rule with its reason and expiry instead of failing it' {
