@@ -398,6 +398,11 @@ Describe 'Get-AoaiEncryptionStatus' {
         $other.KeySource | Should -Be 'Microsoft.CognitiveServices'
     }
 
+    It 'refuses a malformed account id before any request' {
+        { Get-AoaiEncryptionStatus -ResourceId 'contoso-openai-prod' } | Should -Throw -ErrorId 'AoaiHardening.Account.InvalidResourceId,*'
+        @(Get-EmulatorRequest).Count | Should -Be 0
+    }
+
     It 'lists problems: a disabled key version' {
         Enable-AoaiCustomerManagedKey -ResourceId $script:ProdId -KeyVaultResourceId $script:VaultId -KeyName cmk-openai
         Invoke-EmulatorControl -Path "keyvault/kv-contoso-prod/keys/cmk-openai/versions/$(Get-LatestKeyVersion)" -Method POST -Body @{ enabled = $false } | Out-Null
