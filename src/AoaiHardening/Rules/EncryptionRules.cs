@@ -159,6 +159,16 @@ namespace AoaiHardening.Rules
             return null;
         }
 
+        /// <summary>Every vault requirement (recoverable, region, tenant, firewall): the unmet ones, in that order.</summary>
+        public static IReadOnlyList<Problem> VaultProblems(JsonObject vault, string? accountLocation, string? accountTenant) =>
+            new[] { Recoverability(vault), Region(vault, accountLocation), Tenant(vault, accountTenant), Firewall(vault) }
+                .Where(p => p != null).Select(p => p!).ToList();
+
+        /// <summary>Every key requirement as the cmdlets apply it (type and size, exact for OpenAI; enabled and unexpired).</summary>
+        public static IReadOnlyList<Problem> KeyProblems(JsonObject key, string? kind, DateTimeOffset now) =>
+            new[] { KeyType(key, kind, exactForOpenAi: true), KeyUsable(key, now) }
+                .Where(p => p != null).Select(p => p!).ToList();
+
         /// <summary>True when the vault authorizes with Azure RBAC (access policies are then ignored).</summary>
         public static bool UsesRbac(JsonObject vault) => Json.Bool(Prop(vault, "enableRbacAuthorization")) ?? false;
 

@@ -55,6 +55,20 @@ namespace AoaiHardening.Services
             _arm.GetOrNull($"{vaultId.TrimEnd('/')}/keys/{keyName}/versions/{version}", ApiVersions.KeyVault, call);
 
         /// <summary>
+        /// A key at a version: the newest version (one GET), and the named one when it is another (a second GET).
+        /// Used is null when the key, or that version, does not exist; Latest is null when the key does not.
+        /// </summary>
+        public (JsonObject? Latest, string? LatestVersion, JsonObject? Used) GetKeyAt(string vaultId, string keyName, string? version, ArmCallOptions call)
+        {
+            var latest = GetKey(vaultId, keyName, call);
+            var latestVersion = KeyVaultKeyUri.VersionOf(Json.Str((latest?["properties"] as JsonObject)?["keyUriWithVersion"]));
+            var used = latest != null && version != null && !Json.EqualsIgnoreCase(version, latestVersion)
+                ? GetKeyVersion(vaultId, keyName, version, call)
+                : latest;
+            return (latest, latestVersion, used);
+        }
+
+        /// <summary>
         /// Adds key permissions for a principal (accessPolicies/add merges them into its entry, keeping what it has).
         /// Returns the vault's policies after the change.
         /// </summary>

@@ -245,12 +245,8 @@ namespace AoaiHardening.Cmdlets.Encryption
                     "AoaiHardening.Encryption.MissingKeyName", ErrorCategory.InvalidArgument, account.Id));
                 return null;
             }
-            var latest = _vaults.GetKey(vaultResourceId, keyName!, Call);
-            var latestVersion = KeyVaultKeyUri.VersionOf(Json.Str((latest?["properties"] as JsonObject)?["keyUriWithVersion"]));
             var version = (_keyUri?.KeyVersion ?? KeyVersion)?.ToLowerInvariant();
-            var key = latest;
-            if (latest != null && version != null && !Json.EqualsIgnoreCase(version, latestVersion))
-                key = _vaults.GetKeyVersion(vaultResourceId, keyName!, version, Call);
+            var (latest, latestVersion, key) = _vaults.GetKeyAt(vaultResourceId, keyName!, version, Call);
             if (key == null)
             {
                 WriteError(new ErrorRecord(new ItemNotFoundException(
@@ -298,15 +294,8 @@ namespace AoaiHardening.Cmdlets.Encryption
         private bool Preflight(AoaiAccount account, KeyTarget target)
         {
             var tenant = account.TenantId ?? AoaiSession.Context.TenantId ?? SubscriptionTenant(account.SubscriptionId);
-            var problems = new[]
-            {
-                CustomerManagedKeys.Recoverability(target.Vault),
-                CustomerManagedKeys.Region(target.Vault, account.Location),
-                CustomerManagedKeys.Tenant(target.Vault, tenant),
-                CustomerManagedKeys.Firewall(target.Vault),
-                CustomerManagedKeys.KeyType(target.Key, account.Kind, exactForOpenAi: true),
-                CustomerManagedKeys.KeyUsable(target.Key, DateTimeOffset.UtcNow),
-            }.Where(p => p != null).Select(p => p!).ToList();
+            var problems = CustomerManagedKeys.VaultProblems(target.Vault, account.Location, tenant)
+                .Concat(CustomerManagedKeys.KeyProblems(target.Key, account.Kind, DateTimeOffset.UtcNow)).ToList();
             foreach (var problem in problems)
             {
                 WriteError(new ErrorRecord(new InvalidOperationException(

@@ -127,37 +127,25 @@ namespace AoaiHardening.Cmdlets.Encryption
             status.SoftDeleteEnabled = CustomerManagedKeys.SoftDeleteEnabled(vault);
             status.PurgeProtectionEnabled = CustomerManagedKeys.PurgeProtectionEnabled(vault);
             status.Recoverable = status.SoftDeleteEnabled == true && status.PurgeProtectionEnabled == true;
-            var vaultProblems = new[]
-            {
-                CustomerManagedKeys.Recoverability(vault),
-                CustomerManagedKeys.Region(vault, account.Location),
-                CustomerManagedKeys.Tenant(vault, account.TenantId ?? AoaiSession.Context.TenantId),
-                CustomerManagedKeys.Firewall(vault),
-            };
-            problems.AddRange(vaultProblems.Where(p => p != null).Select(p => p!.Message));
+            problems.AddRange(CustomerManagedKeys.VaultProblems(vault, account.Location, account.TenantId ?? AoaiSession.Context.TenantId).Select(p => p.Message));
             if (string.IsNullOrEmpty(account.KeyName))
             {
                 problems.Add("The account names no key (keyVaultProperties.keyName is empty).");
                 return;
             }
 
-            var latest = _vaults.GetKey(vaultId, account.KeyName!, Call);
+            var (latest, latestVersion, used) = _vaults.GetKeyAt(vaultId, account.KeyName!, status.KeyVersion, Call);
             if (latest == null)
             {
                 problems.Add($"Key '{account.KeyName}' was not found in vault '{status.KeyVaultName}'.");
                 return;
             }
-            status.LatestKeyVersion = KeyVaultKeyUri.VersionOf(Json.Str((latest["properties"] as JsonObject)?["keyUriWithVersion"]));
-            var used = latest;
-            if (status.KeyVersion != null && !Json.EqualsIgnoreCase(status.KeyVersion, status.LatestKeyVersion))
+            status.LatestKeyVersion = latestVersion;
+            if (used == null)
             {
-                used = _vaults.GetKeyVersion(vaultId, account.KeyName!, status.KeyVersion, Call);
-                if (used == null)
-                {
-                    problems.Add($"Version {status.KeyVersion} of key '{account.KeyName}' was not found.");
-                    status.IsLatestVersion = false;
-                    return;
-                }
+                problems.Add($"Version {status.KeyVersion} of key '{account.KeyName}' was not found.");
+                status.IsLatestVersion = false;
+                return;
             }
             status.IsLatestVersion = status.KeyVersion == null || Json.EqualsIgnoreCase(status.KeyVersion, status.LatestKeyVersion);
             var keyProperties = used["properties"] as JsonObject;
@@ -166,8 +154,7 @@ namespace AoaiHardening.Cmdlets.Encryption
             status.KeySize = CustomerManagedKeys.KeySize(used);
             status.KeyEnabled = Json.Bool(attributes?["enabled"]) ?? true;
             status.KeyExpiresOn = attributes?["exp"] is JsonValue exp && exp.TryGetValue<long>(out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
-            var keyProblems = new[] { CustomerManagedKeys.KeyType(used, account.Kind, exactForOpenAi: true), CustomerManagedKeys.KeyUsable(used, DateTimeOffset.UtcNow) };
-            problems.AddRange(keyProblems.Where(p => p != null).Select(p => p!.Message));
+            problems.AddRange(CustomerManagedKeys.KeyProblems(used, account.Kind, DateTimeOffset.UtcNow).Select(p => p.Message));
             if (status.IsLatestVersion == false)
                 WriteVerbose($"{account.Name}: uses version {status.KeyVersion}; the key's newest version is {status.LatestKeyVersion} (Update-AoaiCustomerManagedKey moves to it).");
         }
