@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Text.RegularExpressions;
-using Azure.Core;
 
 namespace AoaiHardening.Arm
 {
@@ -38,25 +37,10 @@ namespace AoaiHardening.Arm
         }
 
         /// <summary>Parses a vault id; throws ArgumentException saying what is wrong.</summary>
-        public static KeyVaultResourceId Parse(string resourceId)
-        {
-            const string Expected = "expected /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<vault>";
-            if (string.IsNullOrWhiteSpace(resourceId) || resourceId.Trim() != resourceId || resourceId.IndexOf("//", StringComparison.Ordinal) >= 0 ||
-                !resourceId.StartsWith("/subscriptions/", StringComparison.OrdinalIgnoreCase) ||
-                !ResourceIdentifier.TryParse(resourceId.TrimEnd('/'), out var rid) || rid is null ||
-                rid.SubscriptionId == null || rid.ResourceGroupName == null)
-                throw new ArgumentException($"'{resourceId}' is not a Key Vault resource id: {Expected}.");
-            if (!string.Equals(rid.ResourceType.ToString(), ResourceType, StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException($"'{resourceId}' is a {rid.ResourceType} id, not a Key Vault id: {Expected}.");
-            try
-            {
-                return Create(rid.SubscriptionId, rid.ResourceGroupName, rid.Name);
-            }
-            catch (ArgumentException ex)
-            {
-                throw new ArgumentException($"'{resourceId}' is not a Key Vault resource id: {ex.Message}");
-            }
-        }
+        public static KeyVaultResourceId Parse(string resourceId) =>
+            TypedResourceIds.Parse(resourceId, ResourceType, "Key Vault resource id", "Key Vault id",
+                "expected /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<vault>",
+                rid => Create(rid.SubscriptionId!, rid.ResourceGroupName!, rid.Name));
 
         public static void ValidateName(string name)
         {

@@ -1,6 +1,5 @@
 using System;
 using System.Text.RegularExpressions;
-using Azure.Core;
 
 namespace AoaiHardening.Arm
 {
@@ -42,25 +41,10 @@ namespace AoaiHardening.Arm
         }
 
         /// <summary>Parses a subnet id; throws ArgumentException saying what is wrong.</summary>
-        public static SubnetResourceId Parse(string resourceId)
-        {
-            const string Expected = "expected /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>";
-            if (string.IsNullOrWhiteSpace(resourceId) || resourceId.Trim() != resourceId || resourceId.IndexOf("//", StringComparison.Ordinal) >= 0 ||
-                !resourceId.StartsWith("/subscriptions/", StringComparison.OrdinalIgnoreCase) ||
-                !ResourceIdentifier.TryParse(resourceId.TrimEnd('/'), out var rid) || rid is null || rid.Parent is null ||
-                rid.SubscriptionId == null || rid.ResourceGroupName == null)
-                throw new ArgumentException($"'{resourceId}' is not a subnet id: {Expected}.");
-            if (!string.Equals(rid.ResourceType.ToString(), "Microsoft.Network/virtualNetworks/subnets", StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException($"'{resourceId}' is a {rid.ResourceType} id, not a subnet id: {Expected}.");
-            try
-            {
-                return Create(rid.SubscriptionId, rid.ResourceGroupName, rid.Parent.Name, rid.Name);
-            }
-            catch (ArgumentException ex)
-            {
-                throw new ArgumentException($"'{resourceId}' is not a subnet id: {ex.Message}");
-            }
-        }
+        public static SubnetResourceId Parse(string resourceId) =>
+            TypedResourceIds.Parse(resourceId, "Microsoft.Network/virtualNetworks/subnets", "subnet id", "subnet id",
+                "expected /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>",
+                rid => Create(rid.SubscriptionId!, rid.ResourceGroupName!, rid.Parent!.Name, rid.Name));
 
         /// <summary>Network resource names (virtual networks, subnets, private endpoints, NSGs, rules): ARM's 1-80 character rule.</summary>
         public static void ValidateName(string name, string what)
