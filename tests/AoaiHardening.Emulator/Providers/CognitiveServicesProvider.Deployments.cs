@@ -118,6 +118,8 @@ internal sealed partial class CognitiveServicesProvider
         return new JsonObject { ["chatCompletion"] = "true" };
     }
 
+    internal static string ShortDeploymentName(ArmResource deployment) => ShortName(deployment);
+
     /// <summary>The account's deployments (any state), for the data plane and the in-use checks. Caller holds the gate.</summary>
     internal static IEnumerable<ArmResource> Deployments(ResourceStore store, ArmResource account) => store.Children(account, DeploymentType);
 }
