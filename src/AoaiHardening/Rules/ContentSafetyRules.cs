@@ -182,8 +182,32 @@ namespace AoaiHardening.Rules
         /// <summary>Microsoft.Default, Microsoft.DefaultV2 and any later system policy the service names Microsoft.*.</summary>
         public static bool IsSystemPolicy(string name) => name.StartsWith("Microsoft.", StringComparison.OrdinalIgnoreCase);
 
-        private static JsonObject PolicyProperties(InputResource policy) =>
-            new AccountFacts(policy.Json).Node("properties") as JsonObject ?? new JsonObject();
+        /// <summary>
+        /// The policy's properties with the member names the checks read spelled as ARM does (rules.md: names compare
+        /// case-insensitively; a hand-written "Severitythreshold" means the same). A copy: the input is not changed.
+        /// </summary>
+        private static JsonObject PolicyProperties(InputResource policy)
+        {
+            var properties = new AccountFacts(policy.Json).Node("properties") as JsonObject;
+            if (properties == null) return new JsonObject();
+            var copy = Canonical((JsonObject)properties.DeepClone(), "mode", "contentFilters");
+            if (copy["contentFilters"] is JsonArray filters)
+                foreach (var entry in filters.OfType<JsonObject>()) Canonical(entry, "name", "source", "enabled", "blocking", "severityThreshold");
+            return copy;
+        }
+
+        private static JsonObject Canonical(JsonObject obj, params string[] names)
+        {
+            foreach (var name in names)
+            {
+                var key = obj.Select(p => p.Key).FirstOrDefault(k => k != name && Json.EqualsIgnoreCase(k, name));
+                if (key == null || obj.ContainsKey(name)) continue;
+                var value = obj[key];
+                obj.Remove(key);
+                obj[name] = value;
+            }
+            return obj;
+        }
 
         /// <summary>
         /// The checks read filter entries as plain values: an expression anywhere they look (the list, an entry's name or
