@@ -169,7 +169,7 @@ namespace AoaiHardening.Rules
             var policy = PolicyNamed(c, given!);
             if (policy != null) return judge(new Resolved(name, given, PolicyProperties(policy), null));
             if (IsSystemPolicy(given!))
-                return judge(new Resolved(name, given, ContentFilterPolicies.DocumentedDefault(), $"The system policy '{given}' is not in the input: {DefaultAssumed}."));
+                return judge(new Resolved(name, given, ContentFilterPolicies.DocumentedDefault(), $"The system policy '{given}' could not be read: {DefaultAssumed}."));
             return RuleOutcome.NotEvaluated(c.Related(PoliciesType) == null
                 ? $"Deployment '{name}' uses content filter '{given}', but the input holds no RAI policies ({PoliciesType}): export them with the account, or evaluate live."
                 : $"Deployment '{name}' uses content filter '{given}', which is not among the account's RAI policies (not in the input, or no longer on the account).", name);

@@ -276,7 +276,7 @@ namespace AoaiHardening.Tests.Rules
             Assert.Equal(expected, withPolicies.Select(f => f.Status));
             Assert.Equal(expected, without.Select(f => f.Status));
             Assert.Equal("Deployment 'd1' (policy 'Microsoft.DefaultV2') blocks hate, sexual, violence and self-harm content on prompts and completions. " +
-                "The system policy 'Microsoft.DefaultV2' is not in the input: the documented default was assumed (harm filters at Medium, blocking; Jailbreak on prompts).", without[0].Message);
+                "The system policy 'Microsoft.DefaultV2' could not be read: the documented default was assumed (harm filters at Medium, blocking; Jailbreak on prompts).", without[0].Message);
             Assert.Equal(AoaiFindingStatus.Pass, One(Account(), Csf001, related: new[] { Deployment("d1", "Microsoft.Default") }).Status);
         }
 
@@ -537,6 +537,17 @@ namespace AoaiHardening.Tests.Rules
             Assert.All(findings.Where(f => f.Target == "gpt-35"), f => Assert.DoesNotContain("assumed", f.Message));
             // A deployment naming a policy the account does not have (the list came back without it).
             Assert.All(findings.Where(f => f.Target == "embed"), f => Assert.Equal(AoaiFindingStatus.NotEvaluated, f.Status));
+        }
+
+        [Fact]
+        public void Live_nothing_is_listed_when_no_CSF_rule_is_selected()
+        {
+            var readers = new CountingReaders { DeploymentList = new[] { Deployment("d1", "p") } };
+            var engine = new HardeningEngine(new EngineOptions { Baseline = Baseline.Strict, ExcludeRules = new[] { "AOAI-CSF-*" } });
+            var account = AoaiAccount.FromJson(new JsonObject { ["id"] = AccountId, ["name"] = "acct", ["kind"] = "OpenAI" });
+            Assert.NotEmpty(engine.Evaluate(Account(), new LiveRelatedSource(account, readers.Readers)).ToList());
+            Assert.Equal(0, readers.Deployments);
+            Assert.Equal(0, readers.Policies);
         }
 
         [Fact]
