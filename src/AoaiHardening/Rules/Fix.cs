@@ -15,6 +15,7 @@ namespace AoaiHardening.Rules
         public string? KeyName { get; set; }
         public string[]? AllowedFqdn { get; set; }
         public string? WorkspaceResourceId { get; set; }
+        public string? ContentFilterPolicyName { get; set; }
     }
 
     /// <summary>One parameter of a fix: where its value comes from, and what to show when it is not known yet.</summary>
@@ -58,6 +59,10 @@ namespace AoaiHardening.Rules
 
         public static FixArgument FromFinding(string parameter, Func<AoaiFinding, object?> value) =>
             new FixArgument(parameter, (finding, _) => value(finding), "<value>", null);
+
+        /// <summary>A parameter with a fixed value (e.g. -Preset Strict): neither the finding nor Repair supplies it.</summary>
+        public static FixArgument Constant(string parameter, string value) =>
+            new FixArgument(parameter, (_, _) => value, value, null);
 
         /// <summary>The parameters for the fixing cmdlet, and the Repair parameters still missing (empty when it can run).</summary>
         public (Dictionary<string, object> Parameters, string[] Missing) Bind(AoaiFinding finding, RepairInputs inputs)

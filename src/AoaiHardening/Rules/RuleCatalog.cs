@@ -20,6 +20,24 @@ namespace AoaiHardening.Rules
             Fix.FromInput("KeyVaultResourceId", i => i.KeyVaultResourceId, "<key vault resource id>"),
             Fix.FromInput("KeyName", i => i.KeyName, "<key name>"));
 
+        /// <summary>
+        /// CSF-001..003: attach the named policy to the failing deployment (the finding's target), creating it from the
+        /// Strict preset when the account does not have it. The policy name comes from Repair-AoaiHardening.
+        /// </summary>
+        private static readonly Fix DeploymentContentFilterFix = new Fix("Set-AoaiDeploymentContentFilter",
+            Fix.FromFinding("DeploymentName", f => f.Target),
+            Fix.FromInput("PolicyName", i => i.ContentFilterPolicyName, "<content filter policy name>", "ContentFilterPolicyName"),
+            Fix.Constant("Preset", ContentFilterPolicies.StrictPresetName));
+
+        private const string DeploymentContentFilterText = "Set-AoaiDeploymentContentFilter -DeploymentName <deployment> -PolicyName <policy> -Preset Strict (attaches the policy to the deployment, creating it from the Strict preset when the account does not have it).";
+        private const string StrictPolicyText = "New-AoaiContentFilterPolicy -Name <policy> -Preset Strict -DeploymentName <deployment> (creates a synchronous policy with every harm filter at Low and attaches it to the deployment).";
+
+        /// <summary>CSF-004/005: a new policy from the Strict preset (synchronous, harm at Low), attached to the failing deployment.</summary>
+        private static readonly Fix StrictPolicyFix = new Fix("New-AoaiContentFilterPolicy",
+            Fix.FromInput("Name", i => i.ContentFilterPolicyName, "<content filter policy name>", "ContentFilterPolicyName"),
+            Fix.Constant("Preset", ContentFilterPolicies.StrictPresetName),
+            Fix.FromFinding("DeploymentName", f => f.Target));
+
         public static IReadOnlyList<Rule> All { get; } = Build();
 
         public static Rule? Find(string id) => All.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));
@@ -201,23 +219,29 @@ namespace AoaiHardening.Rules
             Define("AOAI-CSF-001", "Every deployment filters harmful content", AoaiSeverity.High, "Default",
                 "A deployment whose `raiPolicyName` is absent, or names a policy where any of `Hate`, `Sexual`, `Violence`, `Selfharm` for `Prompt` or `Completion` is missing, `enabled=false`, `blocking=false`, or `severityThreshold == High`.",
                 "Each deployment must block hate, sexual, violent and self-harm content in prompts and completions.",
-                new[] { "Azure Policy 930f48f9" }, "Set-AoaiDeploymentContentFilter", requires: new[] { "deployments", "raiPolicies" }),
+                new[] { "Azure Policy 930f48f9" }, "Set-AoaiDeploymentContentFilter", requires: new[] { "deployments", "raiPolicies" }, remediationText: DeploymentContentFilterText,
+                evaluate: ContentSafetyRules.EvaluateHarm, fix: DeploymentContentFilterFix),
             Define("AOAI-CSF-002", "Jailbreak shield blocks on every deployment", AoaiSeverity.Medium, "Default",
                 "The deployment's policy has no `Jailbreak` `Prompt` entry with `enabled` and `blocking` true.",
                 "Prompt shields block attempts to override the system prompt.",
-                new[] { "Azure Policy f3a9c2e0" }, "Set-AoaiDeploymentContentFilter", requires: new[] { "deployments", "raiPolicies" }),
+                new[] { "Azure Policy f3a9c2e0" }, "Set-AoaiDeploymentContentFilter", requires: new[] { "deployments", "raiPolicies" }, remediationText: DeploymentContentFilterText,
+                evaluate: c => ContentSafetyRules.EvaluateShield(c, ContentFilterPolicies.Jailbreak), fix: DeploymentContentFilterFix),
             Define("AOAI-CSF-003", "Indirect-attack shield blocks on every deployment", AoaiSeverity.Medium, "Strict",
                 "The deployment's policy has no `Indirect Attack` `Prompt` entry with `enabled` and `blocking` true.",
                 "Indirect-attack shields block instructions hidden in grounding documents and tool results.",
-                new[] { "Azure Policy f3a9c2e0" }, "Set-AoaiDeploymentContentFilter", requires: new[] { "deployments", "raiPolicies" }),
+                new[] { "Azure Policy f3a9c2e0" }, "Set-AoaiDeploymentContentFilter", requires: new[] { "deployments", "raiPolicies" }, remediationText: DeploymentContentFilterText,
+                evaluate: c => ContentSafetyRules.EvaluateShield(c, ContentFilterPolicies.IndirectAttack), fix: DeploymentContentFilterFix),
             Define("AOAI-CSF-004", "Filtering is synchronous", AoaiSeverity.Medium, "Default",
                 "The policy `mode` is `Asynchronous_filter` or `Deferred`.",
                 "Asynchronous filtering returns content before it is checked.",
-                new[] { "Azure Policy c1ad46c6" }, "New-AoaiContentFilterPolicy", requires: new[] { "deployments", "raiPolicies" }),
+                new[] { "Azure Policy c1ad46c6" }, "New-AoaiContentFilterPolicy", requires: new[] { "deployments", "raiPolicies" }, remediationText: StrictPolicyText,
+                evaluate: ContentSafetyRules.EvaluateMode, fix: StrictPolicyFix),
             Define("AOAI-CSF-005", "Harm thresholds are strict", AoaiSeverity.Low, "Strict",
                 "Any of the four harm filters has `severityThreshold` other than `Low`.",
                 "Production workloads block harmful content from the lowest severity.",
-                Array.Empty<string>(), "New-AoaiContentFilterPolicy", requires: new[] { "deployments", "raiPolicies" }, remediationText: "New-AoaiContentFilterPolicy -Preset Strict, then Set-AoaiDeploymentContentFilter."),
+                Array.Empty<string>(), "New-AoaiContentFilterPolicy", requires: new[] { "deployments", "raiPolicies" },
+                remediationText: StrictPolicyText,
+                evaluate: ContentSafetyRules.EvaluateThresholds, fix: StrictPolicyFix),
 
             // ---------------------------------------------------------------- Monitoring
             Define("AOAI-MON-001", "Audit and request logs are collected", AoaiSeverity.Medium, "Default",

@@ -53,7 +53,7 @@ namespace AoaiHardening.Tests.Reports
                 "- **Controls:** MCSB NS-2, Azure Policy 037eea7a",
                 "**Fix:**\n\n```powershell\n" + NetFix + "\n```",
                 "#### AOAI-CSF-001: Every deployment filters harmful content",
-                "- **Target:** deployment gpt-4o",
+                "- **Target:** gpt-4o",
                 "```powershell\n" + CsfFix + "\n```",
                 "### Medium severity (1)",
                 "#### AOAI-NET-005: Custom subdomain is set",

@@ -15,7 +15,8 @@ namespace AoaiHardening.Tests.Reports
         public const string AccountId = "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-prod/providers/Microsoft.CognitiveServices/accounts/aoai-prod";
         public const string HostileName = "<script>alert(1)</script>|x`y";
         public const string NetFix = "Disable-AoaiPublicNetworkAccess -ResourceId '" + AccountId + "'";
-        public const string CsfFix = "Set-AoaiDeploymentContentFilter -ResourceId '" + AccountId + "' -DeploymentName gpt-4o -Preset Default";
+        // As the CSF rules render it: the deployment from the finding's target, the policy name still a placeholder.
+        public const string CsfFix = "Set-AoaiDeploymentContentFilter -ResourceId '" + AccountId + "' -DeploymentName 'gpt-4o' -PolicyName '<content filter policy name>' -Preset 'Strict'";
         public const string WaiverReason = "Legacy client needs keys until Q1 | tracked in SEC-42";
         public static readonly DateTimeOffset WaiverExpires = new DateTimeOffset(2027, 1, 31, 0, 0, 0, TimeSpan.Zero);
         public static readonly DateTimeOffset GeneratedAt = new DateTimeOffset(2026, 11, 24, 21, 30, 0, TimeSpan.Zero);
@@ -46,9 +47,9 @@ namespace AoaiHardening.Tests.Reports
                 actual: "publicNetworkAccess=Enabled, networkAcls.defaultAction=Allow", expected: "publicNetworkAccess=Disabled, or networkAcls.defaultAction=Deny", fix: NetFix),
             Live("AOAI-NET-005", AoaiSeverity.Medium, AoaiFindingStatus.Fail, "The account has no custom subdomain.",
                 actual: "customSubDomainName=(none)", expected: "a custom subdomain"),
-            Live("AOAI-CSF-001", AoaiSeverity.High, AoaiFindingStatus.Fail, "Deployment gpt-4o has no content filter.",
-                target: "deployment gpt-4o", actual: "raiPolicyName=(none)", expected: "a policy that blocks the four harms", fix: CsfFix),
-            Live("AOAI-CSF-001", AoaiSeverity.High, AoaiFindingStatus.Pass, "Deployment gpt-35 filters harmful content.", target: "deployment gpt-35"),
+            Live("AOAI-CSF-001", AoaiSeverity.High, AoaiFindingStatus.Fail, "Deployment 'gpt-4o' names no content filter (raiPolicyName is empty).",
+                target: "gpt-4o", actual: "raiPolicyName=(none)", expected: "a policy that blocks the four harms", fix: CsfFix),
+            Live("AOAI-CSF-001", AoaiSeverity.High, AoaiFindingStatus.Pass, "Deployment 'gpt-35' (policy 'Microsoft.DefaultV2') blocks hate, sexual, violence and self-harm content on prompts and completions.", target: "gpt-35"),
             Live("AOAI-IAM-001", AoaiSeverity.High, AoaiFindingStatus.Waived, "Key authentication is enabled.",
                 actual: "disableLocalAuth=false", expected: "true", fix: "Disable-AoaiLocalAuth -ResourceId '" + AccountId + "'", waived: true),
             Live("AOAI-ENC-002", AoaiSeverity.High, AoaiFindingStatus.NotApplicable, "The account does not use a customer-managed key."),

@@ -123,7 +123,7 @@ namespace AoaiHardening.Tests.Reports
         {
             var run = Run(Context(c => c.IncludePassing = true));
             Assert.Equal(Findings().Count, Results(run).Count);
-            var pass = Single(run, "AOAI-CSF-001", "deployment gpt-35");
+            var pass = Single(run, "AOAI-CSF-001", "gpt-35");
             Assert.Equal(("pass", "none"), (Str(pass, "kind"), Str(pass, "level")));
             var notApplicable = Single(run, "AOAI-ENC-002");
             Assert.Equal(("notApplicable", "none"), (Str(notApplicable, "kind"), Str(notApplicable, "level")));
@@ -153,7 +153,7 @@ namespace AoaiHardening.Tests.Reports
         [Fact]
         public void Live_findings_are_located_at_the_resource_id_with_their_values()
         {
-            var result = Single(Run(), "AOAI-CSF-001", "deployment gpt-4o");
+            var result = Single(Run(), "AOAI-CSF-001", "gpt-4o");
             var location = Assert.Single(result.GetProperty("locations").EnumerateArray());
             // GitHub code scanning needs a file location on every result: the resource id as a pseudo-path.
             var physical = location.GetProperty("physicalLocation");
@@ -166,7 +166,7 @@ namespace AoaiHardening.Tests.Reports
             Assert.Equal("resource", Str(logical, "kind"));
             var properties = result.GetProperty("properties");
             Assert.Equal(AccountId, Str(properties, "resourceId"));
-            Assert.Equal("deployment gpt-4o", Str(properties, "target"));
+            Assert.Equal("gpt-4o", Str(properties, "target"));
             Assert.Equal("raiPolicyName=(none)", Str(properties, "actual"));
             Assert.Equal("a policy that blocks the four harms", Str(properties, "expected"));
         }
@@ -209,7 +209,7 @@ namespace AoaiHardening.Tests.Reports
             Assert.All(first, p => Assert.Matches("^[0-9a-f]{64}$", p));
 
             var run = Run(Context(c => c.IncludePassing = true));
-            Assert.NotEqual(Print(Single(run, "AOAI-CSF-001", "deployment gpt-4o")), Print(Single(run, "AOAI-CSF-001", "deployment gpt-35")));
+            Assert.NotEqual(Print(Single(run, "AOAI-CSF-001", "gpt-4o")), Print(Single(run, "AOAI-CSF-001", "gpt-35")));
             Assert.NotEqual(Print(Single(run, "AOAI-NET-001")), Print(Single(run, "AOAI-NET-001", offline: true)));
 
             // ARM returns ids in varying case; the alert must not reopen because of it.

@@ -57,6 +57,53 @@ namespace AoaiHardening.Tests.Rules
         private const string VaultProperties = "{\"vaultUri\":\"https://kv.vault.azure.net/\",\"enableSoftDelete\":true,\"enablePurgeProtection\":true}";
         private const string KeyProperties = "{\"kty\":\"RSA\",\"keySize\":2048}";
 
+        // Content safety: hardened's deployment uses a strict policy (CSF-001..005 pass); exposed's "chat" uses a loose one
+        // (all fail) and "embed" the system policy Microsoft.DefaultV2, absent from the input (documented default assumed:
+        // CSF-001/002/004 pass, 003/005 fail); cmk-uami has no deployment (NotApplicable).
+        private static readonly (string Account, string Name, string Policy)[] Deployments =
+        {
+            ("hardened", "gpt-4o", "strict"), ("exposed", "chat", "loose"), ("exposed", "embed", "Microsoft.DefaultV2"),
+        };
+
+        private static readonly (string Account, string Name, string Properties)[] Policies =
+        {
+            ("hardened", "strict", ContentFilterPolicies.Preset("Strict").ToJsonString()),
+            ("exposed", "loose", "{\"mode\":\"Asynchronous_filter\",\"contentFilters\":[" +
+                "{\"name\":\"Hate\",\"enabled\":true,\"blocking\":true,\"severityThreshold\":\"High\",\"source\":\"Prompt\"}," +
+                "{\"name\":\"Jailbreak\",\"enabled\":true,\"blocking\":false,\"source\":\"Prompt\"}]}"),
+        };
+
+        private static string DeploymentProperties(string policy) => $"{{\"model\":{{\"format\":\"OpenAI\",\"name\":\"gpt-4o\",\"version\":\"2024-11-20\"}},\"raiPolicyName\":\"{policy}\"}}";
+
+        private static IEnumerable<string> ContentSafetyRest() =>
+            Deployments.Select(d => $"{{\"id\":\"{AccountIdOf(d.Account)}/deployments/{d.Name}\",\"name\":\"{d.Name}\",\"type\":\"Microsoft.CognitiveServices/accounts/deployments\"," +
+                $"\"sku\":{{\"name\":\"Standard\",\"capacity\":10}},\"properties\":{DeploymentProperties(d.Policy)}}}")
+            .Concat(Policies.Select(p => $"{{\"id\":\"{AccountIdOf(p.Account)}/raiPolicies/{p.Name}\",\"name\":\"{p.Name}\",\"type\":\"Microsoft.CognitiveServices/accounts/raiPolicies\",\"properties\":{p.Properties}}}"));
+
+        private static IEnumerable<string> ContentSafetyAzResource() =>
+            Deployments.Select(d => $"{{\"ResourceId\":\"{AccountIdOf(d.Account)}/deployments/{d.Name}\",\"Name\":\"{d.Account}/{d.Name}\",\"ResourceName\":\"{d.Account}/{d.Name}\"," +
+                $"\"ResourceGroupName\":\"rg-shapes\",\"ResourceType\":\"Microsoft.CognitiveServices/accounts/deployments\",\"Sku\":{{\"Name\":\"Standard\",\"Capacity\":10}},\"Properties\":{DeploymentProperties(d.Policy)}}}")
+            .Concat(Policies.Select(p => $"{{\"ResourceId\":\"{AccountIdOf(p.Account)}/raiPolicies/{p.Name}\",\"Name\":\"{p.Account}/{p.Name}\",\"ResourceName\":\"{p.Account}/{p.Name}\"," +
+                $"\"ResourceGroupName\":\"rg-shapes\",\"ResourceType\":\"Microsoft.CognitiveServices/accounts/raiPolicies\",\"Properties\":{p.Properties}}}"));
+
+        /// <summary>Template children of an account, nested in its "resources" (hardened: short type and name, dependsOn).</summary>
+        private static string NestedChildren(string account) => account != "hardened" ? string.Empty :
+            ",\"resources\":[" + string.Join(",", Policies.Where(p => p.Account == account).Select(p =>
+                $"{{\"type\":\"raiPolicies\",\"apiVersion\":\"2025-09-01\",\"name\":\"{p.Name}\",\"dependsOn\":[\"{account}\"],\"properties\":{p.Properties}}}")
+            .Concat(Deployments.Where(d => d.Account == account).Select(d =>
+                $"{{\"type\":\"deployments\",\"apiVersion\":\"2025-09-01\",\"name\":\"{d.Name}\",\"dependsOn\":[\"{account}\",\"{d.Policy}\"]," +
+                $"\"sku\":{{\"name\":\"Standard\",\"capacity\":10}},\"properties\":{DeploymentProperties(d.Policy)}}}"))) + "]";
+
+        /// <summary>Top-level template children of the other accounts: "account/child" names, one built with format().</summary>
+        private static IEnumerable<string> ContentSafetyTemplate() =>
+            Policies.Where(p => p.Account != "hardened").Select(p =>
+                $"{{\"type\":\"Microsoft.CognitiveServices/accounts/raiPolicies\",\"apiVersion\":\"2025-09-01\",\"name\":\"{p.Account}/{p.Name}\"," +
+                $"\"dependsOn\":[\"[resourceId('Microsoft.CognitiveServices/accounts', '{p.Account}')]\"],\"properties\":{p.Properties}}}")
+            .Concat(Deployments.Where(d => d.Account != "hardened").Select(d =>
+                $"{{\"type\":\"Microsoft.CognitiveServices/accounts/deployments\",\"apiVersion\":\"2025-09-01\"," +
+                $"\"name\":\"{(d.Name == "embed" ? $"[format('{{0}}/{{1}}', '{d.Account}', '{d.Name}')]" : $"{d.Account}/{d.Name}")}\"," +
+                $"\"sku\":{{\"name\":\"Standard\",\"capacity\":10}},\"properties\":{DeploymentProperties(d.Policy)}}}"));
+
         private static IEnumerable<string> NetworkRest() => new[]
         {
             $"{{\"id\":\"{Vault}\",\"name\":\"kv\",\"type\":\"Microsoft.KeyVault/vaults\",\"location\":\"eastus\",\"properties\":{VaultProperties}}}",
@@ -89,7 +136,7 @@ namespace AoaiHardening.Tests.Rules
             $"\"kind\":\"{a.Kind}\",\"location\":\"eastus\",\"identity\":{a.Identity},\"properties\":{a.Properties}}}").Concat(Assignments.Select(r =>
             $"{{\"id\":\"{AccountIdOf(r.Account)}/providers/Microsoft.Authorization/roleAssignments/{r.Name}\",\"name\":\"{r.Name}\",\"type\":\"Microsoft.Authorization/roleAssignments\"," +
             $"\"properties\":{{\"roleDefinitionId\":\"/subscriptions/00000000-0000-0000-0000-000000000009/providers/Microsoft.Authorization/roleDefinitions/{r.Role}\"," +
-            $"\"principalId\":\"11111111-0000-4000-8000-000000000001\",\"principalType\":\"{r.PrincipalType}\",\"scope\":\"{AccountIdOf(r.Account)}\"}}}}")).Concat(NetworkRest())) + "]";
+            $"\"principalId\":\"11111111-0000-4000-8000-000000000001\",\"principalType\":\"{r.PrincipalType}\",\"scope\":\"{AccountIdOf(r.Account)}\"}}}}")).Concat(NetworkRest()).Concat(ContentSafetyRest())) + "]";
 
         private static string GetAzResource() => "[" + string.Join(",", Accounts.Select(a =>
             $"{{\"ResourceId\":\"{Group}/providers/Microsoft.CognitiveServices/accounts/{a.Name}\",\"Name\":\"{a.Name}\",\"ResourceName\":\"{a.Name}\"," +
@@ -98,17 +145,17 @@ namespace AoaiHardening.Tests.Rules
             // Get-AzRoleAssignment | ConvertTo-Json
             $"{{\"RoleAssignmentName\":\"{r.Name}\",\"RoleAssignmentId\":\"{AccountIdOf(r.Account)}/providers/Microsoft.Authorization/roleAssignments/{r.Name}\"," +
             $"\"Scope\":\"{AccountIdOf(r.Account)}\",\"DisplayName\":\"someone\",\"SignInName\":null,\"RoleDefinitionName\":\"x\",\"RoleDefinitionId\":\"{r.Role}\"," +
-            $"\"ObjectId\":\"11111111-0000-4000-8000-000000000001\",\"ObjectType\":\"{r.PrincipalType}\",\"CanDelegate\":false}}")).Concat(NetworkAzResource())) + "]";
+            $"\"ObjectId\":\"11111111-0000-4000-8000-000000000001\",\"ObjectType\":\"{r.PrincipalType}\",\"CanDelegate\":false}}")).Concat(NetworkAzResource()).Concat(ContentSafetyAzResource())) + "]";
 
         private static string Template() =>
             "{\"$schema\":\"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\",\"contentVersion\":\"1.0.0.0\",\"resources\":[" +
             string.Join(",", Accounts.Select(a =>
                 $"{{\"type\":\"Microsoft.CognitiveServices/accounts\",\"apiVersion\":\"2025-09-01\",\"name\":\"{a.Name}\",\"kind\":\"{a.Kind}\",\"location\":\"eastus\"," +
-                $"\"sku\":{{\"name\":\"S0\"}},\"identity\":{a.Identity},\"properties\":{a.Properties}}}").Concat(Assignments.Select(r =>
+                $"\"sku\":{{\"name\":\"S0\"}},\"identity\":{a.Identity},\"properties\":{a.Properties}{NestedChildren(a.Name)}}}").Concat(Assignments.Select(r =>
                 $"{{\"type\":\"Microsoft.Authorization/roleAssignments\",\"apiVersion\":\"2022-04-01\",\"name\":\"[guid('{r.Name}')]\"," +
                 $"\"scope\":\"[resourceId('Microsoft.CognitiveServices/accounts', '{r.Account}')]\"," +
                 $"\"properties\":{{\"roleDefinitionId\":\"[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '{r.Role}')]\"," +
-                $"\"principalId\":\"[parameters('principal')]\",\"principalType\":\"{r.PrincipalType}\"}}}}")).Concat(NetworkTemplate())) + "]}";
+                $"\"principalId\":\"[parameters('principal')]\",\"principalType\":\"{r.PrincipalType}\"}}}}")).Concat(NetworkTemplate()).Concat(ContentSafetyTemplate())) + "]}";
 
         private Dictionary<string, AoaiFindingStatus> Evaluate(string fileName, string json)
         {
@@ -118,7 +165,8 @@ namespace AoaiHardening.Tests.Rules
             var engine = new HardeningEngine(new EngineOptions { Baseline = Baseline.Strict });
             return InputJoiner.Join(resources)
                 .SelectMany(a => engine.Evaluate(a, types))
-                .ToDictionary(f => $"{f.ResourceName} {f.RuleId}", f => f.Status);
+                // CSF rules report one finding per deployment: the deployment (target) is part of the key.
+                .ToDictionary(f => f.RuleId.StartsWith("AOAI-CSF-", StringComparison.Ordinal) && f.Target != null ? $"{f.ResourceName} {f.RuleId} {f.Target}" : $"{f.ResourceName} {f.RuleId}", f => f.Status);
         }
 
         [Fact]
@@ -129,7 +177,9 @@ namespace AoaiHardening.Tests.Rules
             var template = Evaluate("template.json", Template());
 
             var implemented = RuleCatalog.All.Where(r => r.Evaluate != null).Select(r => r.Id).ToList();
-            Assert.Equal(implemented.Count * Accounts.Length, rest.Count);
+            // CSF rules: one finding per deployment (hardened 1, exposed 2), one NotApplicable on cmk-uami.
+            var perDeployment = implemented.Count(id => id.StartsWith("AOAI-CSF-", StringComparison.Ordinal));
+            Assert.Equal((implemented.Count - perDeployment) * Accounts.Length + perDeployment * 4, rest.Count);
             Assert.Equal(rest, az);
             foreach (var pair in rest)
             {
@@ -142,12 +192,22 @@ namespace AoaiHardening.Tests.Rules
             // Each implemented rule is seen both passing and failing (or not applicable) across the accounts.
             foreach (var id in implemented)
             {
-                var statuses = rest.Where(p => p.Key.EndsWith(id, StringComparison.Ordinal)).Select(p => p.Value).Distinct().ToList();
+                var statuses = rest.Where(p => p.Key.Split(' ')[1] == id).Select(p => p.Value).Distinct().ToList();
                 Assert.Contains(AoaiFindingStatus.Pass, statuses);
                 Assert.True(statuses.Contains(AoaiFindingStatus.Fail) || statuses.Contains(AoaiFindingStatus.NotApplicable), $"{id}: {string.Join(",", statuses)}");
             }
             Assert.Equal(AoaiFindingStatus.NotApplicable, rest["exposed AOAI-ENC-005"]);
             Assert.Equal(AoaiFindingStatus.Fail, rest["cmk-uami AOAI-ENC-005"]);
+
+            // Content safety, deployment by deployment.
+            foreach (var id in new[] { "AOAI-CSF-001", "AOAI-CSF-002", "AOAI-CSF-003", "AOAI-CSF-004", "AOAI-CSF-005" })
+            {
+                Assert.Equal(AoaiFindingStatus.Pass, rest[$"hardened {id} gpt-4o"]);
+                Assert.Equal(AoaiFindingStatus.Fail, rest[$"exposed {id} chat"]);
+                Assert.Equal(AoaiFindingStatus.NotApplicable, rest[$"cmk-uami {id}"]);
+            }
+            Assert.Equal(new[] { AoaiFindingStatus.Pass, AoaiFindingStatus.Pass, AoaiFindingStatus.Fail, AoaiFindingStatus.Pass, AoaiFindingStatus.Fail },
+                new[] { "001", "002", "003", "004", "005" }.Select(n => rest[$"exposed AOAI-CSF-{n} embed"]));
         }
     }
 }

@@ -139,6 +139,9 @@ namespace AoaiHardening.Cmdlets.Compliance
         private Services.KeyVaultService? _keyVaults;
         private Services.KeyVaultService KeyVaults => _keyVaults ??= new Services.KeyVaultService(Arm);
 
+        private Services.ContentSafetyService? _contentSafety;
+        private Services.ContentSafetyService ContentSafety => _contentSafety ??= new Services.ContentSafetyService(Arm);
+
         private IReadOnlyDictionary<string, Func<AoaiAccount, IReadOnlyList<InputResource>>> LiveReaders => _liveReaders ??=
             new Dictionary<string, Func<AoaiAccount, IReadOnlyList<InputResource>>>(StringComparer.OrdinalIgnoreCase)
             {
@@ -148,6 +151,9 @@ namespace AoaiHardening.Cmdlets.Compliance
                 // One vault service for the whole scan: accounts sharing a vault list its subscription once.
                 [CustomerManagedKeys.VaultsType] = account => CustomerManagedKeys.ReadVault(KeyVaults, account, Call),
                 [CustomerManagedKeys.KeysType] = account => CustomerManagedKeys.ReadKey(KeyVaults, account, Call),
+                // One content-safety service for the scan; the CSF rules ask for the policies only when a deployment names one.
+                [ContentSafetyRules.DeploymentsType] = account => ContentSafetyRules.ReadDeployments(ContentSafety, account, Call),
+                [ContentSafetyRules.PoliciesType] = account => ContentSafetyRules.ReadPolicies(ContentSafety, account, Call),
             };
 
         private void EvaluateLive(AoaiAccount account)

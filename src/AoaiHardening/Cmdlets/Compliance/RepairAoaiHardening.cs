@@ -43,6 +43,14 @@ namespace AoaiHardening.Cmdlets.Compliance
         [ValidateNotNullOrEmpty]
         public string? WorkspaceResourceId { get; set; }
 
+        /// <summary>
+        /// The content filter (RAI policy) for the content-safety fixes (AOAI-CSF-001..005): attached to each failing
+        /// deployment, and created from the Strict preset when the account does not have it.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ContentFilterPolicyName { get; set; }
+
         /// <summary>Run fixes that remove access (revoking role assignments) too; without it they are reported as skipped. Never bypasses -WhatIf.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -70,6 +78,7 @@ namespace AoaiHardening.Cmdlets.Compliance
                 KeyName = KeyName,
                 AllowedFqdn = AllowedFqdn,
                 WorkspaceResourceId = WorkspaceResourceId,
+                ContentFilterPolicyName = ContentFilterPolicyName,
             };
             _available = new HashSet<string>(MyInvocation.MyCommand.Module?.ExportedCmdlets.Keys ?? Enumerable.Empty<string>(), StringComparer.OrdinalIgnoreCase);
         }
@@ -131,7 +140,9 @@ namespace AoaiHardening.Cmdlets.Compliance
             // Fixes that remove access need -Force; -WhatIf still shows them in the plan, and -Force never skips -WhatIf.
             if (fix.HighImpact && !Force && !WhatIfRequested)
                 return Done(result, AoaiRepairStatus.Skipped, $"{fix.Command} removes access: review the command line and run it yourself, or pass -Force to Repair-AoaiHardening.");
-            if (!ShouldProcess($"{finding.ResourceName} ({finding.ResourceId})", $"Fix {finding.RuleId} ({finding.Title}) with {fix.Command}")) return null;
+            // Per-target findings (one per deployment) name their target, so each line of a -WhatIf plan is distinct.
+            var on = string.IsNullOrEmpty(finding.Target) ? string.Empty : $" on {finding.Target}";
+            if (!ShouldProcess($"{finding.ResourceName} ({finding.ResourceId})", $"Fix {finding.RuleId} ({finding.Title}){on} with {fix.Command}")) return null;
             var outcome = Run(result, fix.Command, parameters);
             _done[result.Command] = outcome;
             if (outcome.Status == AoaiRepairStatus.Fixed && !_repairedAccounts.Any(a => string.Equals(a.Id, account.Id, StringComparison.OrdinalIgnoreCase)))
