@@ -12,12 +12,6 @@ BeforeAll {
         @($Findings | Where-Object { $_.RuleId -eq $RuleId -and $_.ResourceName -eq $Name })
     }
 
-    function Export-Accounts([string] $Path) {
-        # What ARM returned, as a JSON array: the offline twin of the live accounts.
-        # The role assignments that AOAI-IAM-003/004 read go in too, as the ARM list returns them.
-        $assignments = @(Get-EmulatorArmList "/subscriptions/$(Get-ScenarioSubscriptionId)/providers/Microsoft.Authorization/roleAssignments" '2022-04-01' | ForEach-Object { $_ | ConvertTo-Json -Depth 20 -Compress })
-        '[' + ((@(Get-AoaiAccount -Kind * | ForEach-Object RawJson) + $assignments) -join ',') + ']' | Set-Content -Path $Path -Encoding utf8
-    }
 }
 AfterAll { Stop-TestEmulator }
 
@@ -70,7 +64,7 @@ Describe 'Test-AoaiHardening (live)' {
 
     It 'gives the same findings live and offline for the same resources' {
         $file = Join-Path $TestDrive 'accounts.json'
-        Export-Accounts $file
+        Export-TestAccounts $file
         $key = { '{0}|{1}|{2}|{3}|{4}' -f $_.RuleId, $_.ResourceId, $_.Status, $_.Actual, $_.Severity }
         $live = @(Test-AoaiHardening -Baseline Strict -IncludeAllKinds | ForEach-Object $key | Sort-Object)
         $offline = @(Test-AoaiHardening -Path $file -Baseline Strict -IncludeAllKinds | ForEach-Object $key | Sort-Object)

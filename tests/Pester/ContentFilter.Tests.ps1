@@ -376,3 +376,40 @@ Describe 'Set-AoaiDeploymentContentFilter' {
         @(Get-EmulatorWrite).Count | Should -Be 0
     }
 }
+
+Describe 'Repair of the content rules (AOAI-CSF-001..005)' {
+    BeforeEach {
+        Reset-TestEmulator
+        Connect-TestEmulator | Out-Null
+        $script:ProdId = Get-ScenarioAccountId -ResourceGroupName rg-ai-prod -Name contoso-openai-prod
+        Clear-EmulatorRequest
+    }
+
+    It 'skips each failing deployment, naming -ContentFilterPolicyName, when no policy name is given' {
+        $results = @(Test-AoaiHardening -ResourceId $script:ProdId -Baseline Strict -Rule AOAI-CSF-* | Repair-AoaiHardening -Confirm:$false)
+        $results.Count | Should -BeGreaterThan 0
+        $results.Status | Sort-Object -Unique | Should -Be 'Skipped'
+        ($results.Message -join "`n") | Should -Match '-ContentFilterPolicyName'
+        @(Get-EmulatorWrite).Count | Should -Be 0
+    }
+
+    It 'creates the strict policy once, points every failing deployment at it, and the rules then pass' {
+        $failing = @(Test-AoaiHardening -ResourceId $script:ProdId -Baseline Strict -Rule AOAI-CSF-* | Where-Object Status -eq 'Fail')
+        @($failing.Target | Sort-Object -Unique) | Should -Be @('gpt-4o', 'gpt-4o-mini')
+        Clear-EmulatorRequest
+        $results = @($failing | Repair-AoaiHardening -ContentFilterPolicyName strict-production-filter -Confirm:$false -WarningAction SilentlyContinue)
+        @($results | Where-Object Status -ne 'Fixed').Count | Should -Be 0
+        $writes = @(Get-EmulatorWrite)
+        @($writes | Where-Object path -like '*/raiPolicies/*').Count | Should -Be 1
+        @($writes | Where-Object path -like '*/deployments/*').path | Sort-Object | Should -Be @("$script:ProdId/deployments/gpt-4o", "$script:ProdId/deployments/gpt-4o-mini")
+        $after = @(Test-AoaiHardening -ResourceId $script:ProdId -Baseline Strict -Rule AOAI-CSF-*)
+        $after.Status | Sort-Object -Unique | Should -Be 'Pass'
+        # Model and sku survive the repair.
+        (Get-EmulatorResource -Type 'Microsoft.CognitiveServices/accounts/deployments' | Where-Object id -eq "$script:ProdId/deployments/gpt-4o").sku.name | Should -Be 'GlobalStandard'
+    }
+
+    It 'plans under -WhatIf without writing' {
+        Test-AoaiHardening -ResourceId $script:ProdId -Baseline Strict -Rule AOAI-CSF-* | Repair-AoaiHardening -ContentFilterPolicyName strict-production-filter -WhatIf | Out-Null
+        @(Get-EmulatorWrite).Count | Should -Be 0
+    }
+}

@@ -24,14 +24,8 @@ BeforeAll {
         $expected
     }
 
-    function Export-Accounts([string] $Path) {
-        # The role assignments that AOAI-IAM-003/004 read go in too, as the ARM list returns them.
-        $assignments = @(Get-EmulatorArmList "/subscriptions/$(Get-ScenarioSubscriptionId)/providers/Microsoft.Authorization/roleAssignments" '2022-04-01' | ForEach-Object { $_ | ConvertTo-Json -Depth 20 -Compress })
-        '[' + ((@(Get-AoaiAccount -Kind * | ForEach-Object RawJson) + $assignments) -join ',') + ']' | Set-Content -Path $Path -Encoding utf8
-    }
-
     # A finding as the engine would make it; the setters are internal, so through reflection. For the per-target
-    # aggregation, which no implemented rule produces yet (per-deployment rules arrive later).
+    # aggregation cases (per-deployment findings) that the demo tenant does not produce on its own.
     function New-Finding([hashtable] $Property) {
         $finding = [AoaiHardening.Model.AoaiFinding]::new()
         $values = @{ ResourceId = $script:ProdId; ResourceName = 'contoso-openai-prod'; ResourceGroupName = 'rg-ai-prod'; Severity = 'High' }
@@ -75,7 +69,7 @@ Describe 'Invoke-AoaiHardeningPester (live)' {
         $run | Should -Not -BeNullOrEmpty
         $run.GetType().FullName | Should -Be 'Pester.Run'
         $expected = Get-ExpectedTest @(Test-AoaiHardening)
-        $expected.Count | Should -Be 33 -Because '3 OpenAI/AIServices accounts x 11 Default rules'
+        $expected.Count | Should -Be 42 -Because '3 OpenAI/AIServices accounts x 14 Default rules'
         @($run.Tests.ExpandedName | Sort-Object) | Should -Be @($expected.Keys | Sort-Object)
         $run.Tests.ExpandedName | Should -Contain 'AOAI-IAM-001 contoso-openai-prod'
         $run.Tests.ExpandedName | Should -Contain 'AOAI-NET-004 contoso-openai-dev'
@@ -223,7 +217,7 @@ Describe 'Invoke-AoaiHardeningPester (offline)' {
         Reset-TestEmulator
         Connect-TestEmulator | Out-Null
         $script:Exported = Join-Path $TestDrive 'accounts.json'
-        Export-Accounts $script:Exported
+        Export-TestAccounts $script:Exported
     }
 
     It 'tests exported JSON with -Path like the live accounts' {

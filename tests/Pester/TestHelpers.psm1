@@ -128,6 +128,24 @@ function Invoke-EmulatorArm {
     Invoke-RestMethod @params
 }
 
+function Export-TestAccounts {
+    # What ARM returns, as one JSON array: the offline twin of the live accounts. With the related resources the rules
+    # read: role assignments (AOAI-IAM-003/004) and each account's deployments and RAI policies (AOAI-CSF-*), as the ARM
+    # lists return them.
+    param([Parameter(Mandatory)][string] $Path)
+    $items = [System.Collections.Generic.List[string]]::new()
+    foreach ($account in Get-AoaiAccount -Kind *) {
+        $items.Add($account.RawJson)
+        foreach ($child in 'deployments', 'raiPolicies') {
+            foreach ($item in Get-EmulatorArmList "$($account.Id)/$child" '2025-09-01') { $items.Add(($item | ConvertTo-Json -Depth 20 -Compress)) }
+        }
+    }
+    foreach ($a in Get-EmulatorArmList "/subscriptions/$(Get-ScenarioSubscriptionId)/providers/Microsoft.Authorization/roleAssignments" '2022-04-01') {
+        $items.Add(($a | ConvertTo-Json -Depth 20 -Compress))
+    }
+    '[' + ($items -join ',') + ']' | Set-Content -Path $Path -Encoding utf8
+}
+
 function Get-ScenarioAccountId {
     param([Parameter(Mandatory)][string] $ResourceGroupName, [Parameter(Mandatory)][string] $Name, [string] $SubscriptionId = (Get-ScenarioSubscriptionId))
     "/subscriptions/$SubscriptionId/resourceGroups/$ResourceGroupName/providers/Microsoft.CognitiveServices/accounts/$Name"
