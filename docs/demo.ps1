@@ -54,9 +54,18 @@ Get-AoaiAccount -ResourceGroupName rg-ai-prod -Name contoso-openai-prod |
     Enable-AoaiCustomerManagedKey -KeyVaultResourceId $vault -KeyName cmk-openai -PassThru |
     Get-AoaiEncryptionStatus | Format-List AccountName, KeySource, KeyVaultName, KeyName, KeyVersion, IsLatestVersion, KeyType, KeySize, Recoverable, Identity, Problems | Out-Host
 
+Write-Step 'Content safety: the strict production filter on every deployment (AOAI-CSF-001..005)'
+Get-AoaiAccount | Get-AoaiDeployment | Format-Table AccountName, Name, Model, SkuName, RaiPolicyName | Out-Host
+Test-AoaiHardening -Baseline Strict -Rule AOAI-CSF-* | Where-Object Status -eq 'Fail' | Format-Table ResourceName, Target, RuleId, Actual -AutoSize | Out-Host
+Get-AoaiAccount -ResourceGroupName rg-ai-prod -Name contoso-openai-prod |
+    New-AoaiContentFilterPolicy -Name strict-production-filter -Preset Strict -DeploymentName * -PassThru | Out-Host
+Test-AoaiHardening -Baseline Strict -Rule AOAI-CSF-* -ResourceGroupName rg-ai-prod -Name contoso-openai-prod |
+    Format-Table ResourceName, Target, RuleId, Status -AutoSize | Out-Host
+
 Write-Step 'Run the fix again: already compliant, nothing is written'
 Get-AoaiAccount | Disable-AoaiLocalAuth -Verbose 4>&1 | ForEach-Object { Write-Host "  $_" }
 
 # The demo is also a check: it fails if the repair did not hold.
 Assert-AoaiHardening -Rule AOAI-IAM-001
+Assert-AoaiHardening -Baseline Strict -Rule AOAI-CSF-* -ResourceGroupName rg-ai-prod -Name contoso-openai-prod
 Write-Host "`nEvery account now requires Microsoft Entra ID (AOAI-IAM-001 passes). The remaining failures name the cmdlets that will fix them." -ForegroundColor Green
