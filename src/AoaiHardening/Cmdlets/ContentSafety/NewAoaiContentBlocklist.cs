@@ -28,6 +28,7 @@ namespace AoaiHardening.Cmdlets.ContentSafety
         [Parameter(Mandatory = true)]
         [AllowEmptyString]
         [AllowEmptyCollection]
+        [AllowNull]
         public string[] Pattern { get; set; } = null!;
 
         /// <summary>The patterns are .NET-compatible regular expressions (each must compile).</summary>
