@@ -106,6 +106,11 @@ namespace AoaiHardening.Cmdlets.ContentSafety
                     if (after != null) WriteObject(after);
                 }
             }
+            catch (ArmRequestException ex) when (ex.Status == 404 && step.ErrorId == "AoaiHardening.ContentSafety.BlocklistCreateFailed")
+            {
+                // A child PUT finds nothing only when the parent is missing.
+                WriteError(ArmErrorRecord(ex, "AoaiHardening.Account.NotFound", $"{step.Operation} (account {account.Id})", account.Id));
+            }
             catch (ArmRequestException ex)
             {
                 WriteError(StepError(ex, step, account, _name));
