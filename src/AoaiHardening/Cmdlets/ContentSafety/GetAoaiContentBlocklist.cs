@@ -72,6 +72,10 @@ namespace AoaiHardening.Cmdlets.ContentSafety
                 // The list of a missing account's children: the account is what is missing.
                 WriteError(ArmErrorRecord(ex, "AoaiHardening.Account.NotFound", $"{step.Operation} ({account.Id})", account.Id));
             }
+            catch (ArmRequestException ex) when (current == "*")
+            {
+                WriteError(ArmErrorRecord(ex, step.ErrorId, step.Operation, account.Id));
+            }
             catch (ArmRequestException ex)
             {
                 WriteError(StepError(ex, step, account, current));
