@@ -16,8 +16,6 @@ namespace AoaiHardening.Services
 
         public ContentSafetyService(ArmClient arm) => _arm = arm;
 
-        internal ArmClient Arm => _arm;
-
         public static string DeploymentPath(AccountId account, string name) => $"{account.Id}/deployments/{name}";
         public static string PolicyPath(AccountId account, string name) => $"{account.Id}/raiPolicies/{name}";
 

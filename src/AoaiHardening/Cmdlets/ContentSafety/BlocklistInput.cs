@@ -21,8 +21,8 @@ namespace AoaiHardening.Cmdlets.ContentSafety
         /// <summary>The longest blocklist or item name accepted.</summary>
         public const int MaxNameLength = 64;
 
-        // ARM's name rule for raiBlocklists and raiBlocklistItems: letters, digits, '_', '.', '-'.
-        private static readonly Regex NameRule = new Regex(@"^[A-Za-z0-9_.-]{1,64}$", RegexOptions.CultureInvariant);
+        // ARM's name rule for the account's content-safety children: letters, digits, '_', '.', '-'.
+        internal static readonly Regex NameRule = new Regex(@"^[A-Za-z0-9_.-]{1,64}$", RegexOptions.CultureInvariant);
 
         /// <summary>A blocklist name: 1-64 letters, digits, '_', '.', '-'.</summary>
         public static string ValidateBlocklistName(string? name)

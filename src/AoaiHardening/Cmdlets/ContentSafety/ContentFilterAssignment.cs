@@ -153,8 +153,8 @@ namespace AoaiHardening.Cmdlets.ContentSafety
         /// <summary>A name ARM accepts for a policy, blocklist or deployment (checked before any request).</summary>
         public static void ValidateChildName(string name, string what)
         {
-            if (string.IsNullOrWhiteSpace(name) || name.Length > 64 || !name.All(c => char.IsLetterOrDigit(c) || c == '-' || c == '_' || c == '.'))
-                throw new ArgumentException($"'{name}' is not a valid {what} name: use 1-64 letters, digits, '-', '_' or '.'.");
+            if (name == null || !BlocklistInput.NameRule.IsMatch(name))
+                throw new ArgumentException($"'{name}' is not a valid {what} name: use 1-{BlocklistInput.MaxNameLength} letters, digits, '-', '_' or '.'.");
         }
     }
 }

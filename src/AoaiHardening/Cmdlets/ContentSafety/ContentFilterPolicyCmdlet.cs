@@ -61,7 +61,7 @@ namespace AoaiHardening.Cmdlets.ContentSafety
         {
             base.BeginProcessing();
             foreach (var name in Blocklist ?? Array.Empty<string>())
-                ValidateOrThrow(() => ContentFilterAssignment.ValidateChildName(name, "blocklist"), ContentFilterAssignment.Area + "InvalidBlocklistName", name);
+                ValidateOrThrow(() => BlocklistInput.ValidateBlocklistName(name), ContentFilterAssignment.Area + "InvalidBlocklistName", name);
         }
 
         /// <summary>Applies the explicit settings to a policy's properties, in place.</summary>
@@ -101,7 +101,7 @@ namespace AoaiHardening.Cmdlets.ContentSafety
             {
                 try
                 {
-                    if (service.Arm.GetOrNull($"{account.Id}/raiBlocklists/{name}", ApiVersions.CognitiveServices, Call) != null) continue;
+                    if (service.GetBlocklist(account, name, Call) != null) continue;
                     WriteError(new ErrorRecord(new ItemNotFoundException($"{MyInvocation.MyCommand.Name}: account '{account.Name}' has no blocklist '{name}'. Create it with New-AoaiContentBlocklist."),
                         ContentFilterAssignment.Area + "BlocklistNotFound", ErrorCategory.ObjectNotFound, name));
                 }
