@@ -37,6 +37,7 @@
         'Update-AoaiCustomerManagedKey'
         'Disable-AoaiCustomerManagedKey'
         'Get-AoaiEncryptionStatus'
+        'Test-AoaiContentFilter'
         'Test-AoaiHardening'
         'Assert-AoaiHardening'
         'Get-AoaiHardeningRule'
