@@ -2,6 +2,7 @@ using System.Net;
 using AoaiHardening.Emulator.Control;
 using AoaiHardening.Emulator.Core;
 using AoaiHardening.Emulator.KeyVault;
+using AoaiHardening.Emulator.OpenAi;
 using AoaiHardening.Emulator.Providers;
 using AoaiHardening.Emulator.Proxy;
 using AoaiHardening.Emulator.Tls;
@@ -64,14 +65,17 @@ public sealed class ArmEmulator : IAsyncDisposable
         var app = builder.Build();
         var pipeline = new ArmPipeline(state);
         var keyVault = new KeyVaultDataPlane(state);
+        var openAi = new OpenAiDataPlane(state);
         ConnectProxy? proxy = null;
         app.UseRouting();
-        // Data planes first, by Host header: a vault host never reaches an ARM route or the control API.
+        // Data planes first, by Host header: a vault or account host never reaches an ARM route or the control API.
         app.Use((ctx, next) => KeyVaultHost.TryParse(ctx.Request.Host.Host) is { } vault
             ? keyVault.InvokeAsync(ctx, vault)
-            : ctx.Request.Path.StartsWithSegments(ControlApi.Prefix)
-                ? ControlApi.CatchBadInput(ctx, next)
-                : pipeline.InvokeAsync(ctx, next));
+            : OpenAiHost.TryParse(ctx.Request.Host.Host) is { } account
+                ? openAi.InvokeAsync(ctx, account)
+                : ctx.Request.Path.StartsWithSegments(ControlApi.Prefix)
+                    ? ControlApi.CatchBadInput(ctx, next)
+                    : pipeline.InvokeAsync(ctx, next));
         ControlApi.Map(app, state, () => proxy?.Url);
         new ResourcesProvider(state).Map(app);
         new CognitiveServicesProvider(state).Map(app);

@@ -137,4 +137,14 @@ internal sealed record RequestBody(JsonNode? Json, string? Error)
         return body.Json as JsonObject ?? throw ArmErrors.InvalidRequestContent(
             body.Json is null ? "The request body is empty; a JSON object is required." : "A JSON object is required.");
     }
+
+    /// <summary>The body as a JSON array (the batch operations take one), or 400 InvalidRequestContent.</summary>
+    public static JsonArray RequireArray(HttpContext ctx)
+    {
+        var body = (RequestBody)ctx.Items[Key]!;
+        if (body.Error is not null)
+            throw ArmErrors.InvalidRequestContent(body.Error);
+        return body.Json as JsonArray ?? throw ArmErrors.InvalidRequestContent(
+            body.Json is null ? "The request body is empty; a JSON array is required." : "A JSON array is required.");
+    }
 }

@@ -150,7 +150,7 @@ public sealed class EmulatorState
     {
         lock (Gate)
         {
-            if (Resources.Find(accountId) is not { } account || !account.Type.Equals("Microsoft.CognitiveServices/accounts", StringComparison.OrdinalIgnoreCase))
+            if (Resources.Find(accountId) is not { } account || !account.Type.Equals(AccountType, StringComparison.OrdinalIgnoreCase))
                 return null;
             var keys = account.Keys ??= ApiKeys.New();
             return (keys.Key1, keys.Key2);
@@ -169,6 +169,23 @@ public sealed class EmulatorState
     }
 
     internal const string VaultType = "Microsoft.KeyVault/vaults";
+
+    internal const string AccountType = "Microsoft.CognitiveServices/accounts";
+
+    /// <summary>
+    /// The stored account whose <c>properties.customSubDomainName</c> is <paramref name="subdomain"/> (case-insensitive,
+    /// any subscription), or null. Caller holds <see cref="Gate"/>.
+    /// </summary>
+    internal ArmResource? FindAccountBySubdomain(string subdomain) =>
+        Resources.Query(type: AccountType).FirstOrDefault(r =>
+            string.Equals(r.Body["properties"].StringAt("customSubDomainName"), subdomain, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>True when an account has this custom subdomain: its data-plane host names then "resolve" (through the proxy).</summary>
+    public bool AccountSubdomainExists(string subdomain)
+    {
+        lock (Gate)
+            return FindAccountBySubdomain(subdomain) is not null;
+    }
 
     /// <summary>One stored resource (or role assignment) as GET renders it, or null.</summary>
     public JsonObject? GetResource(string id)

@@ -11,6 +11,8 @@ internal enum EtagStyle
     WeakGuid,
     /// <summary>Private DNS: a bare GUID, <c>00000000-0000-0000-0000-000000000000</c>.</summary>
     Guid,
+    /// <summary>CognitiveServices account children (deployments, RAI policies, blocklists): <c>"00000000-0000-0000-0000-000000000000"</c>.</summary>
+    QuotedGuid,
 }
 
 /// <summary>
@@ -70,7 +72,12 @@ internal sealed class ArmResource
         if (EtagStyle != EtagStyle.DateTime)
         {
             var guid = System.Guid.NewGuid().ToString();
-            ETag = EtagStyle == EtagStyle.WeakGuid ? $"W/\"{guid}\"" : guid;
+            ETag = EtagStyle switch
+            {
+                EtagStyle.WeakGuid => $"W/\"{guid}\"",
+                EtagStyle.QuotedGuid => $"\"{guid}\"",
+                _ => guid,
+            };
             return;
         }
         long ticks, last;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -122,39 +121,11 @@ internal sealed partial class KeyVaultDataPlane(EmulatorState state)
     /// </summary>
     private static void Authenticate(HttpContext ctx, KeyVaultHost host, string tenantId)
     {
-        var header = ctx.Request.Headers.Authorization.ToString();
-        const string scheme = "Bearer ";
-        var token = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : "";
+        var token = Jwt.BearerToken(ctx.Request);
         if (token.Length == 0)
             throw Unauthorized(host, tenantId, "AKV10001: Authorization header is not in the expected format: Bearer <token>.");
-        if (JwtAudience(token) is { } audience && !audience.TrimEnd('/').Equals(host.Resource, StringComparison.OrdinalIgnoreCase))
+        if (Jwt.Audience(token) is { } audience && !audience.TrimEnd('/').Equals(host.Resource, StringComparison.OrdinalIgnoreCase))
             throw Unauthorized(host, tenantId, $"AKV10022: Invalid audience. Expected {host.Resource}, found: {audience}.");
-    }
-
-    /// <summary>The aud claim of a JWT; null for an opaque token (or a JWT without aud).</summary>
-    private static string? JwtAudience(string token)
-    {
-        var parts = token.Split('.');
-        if (parts.Length != 3)
-            return null;
-        try
-        {
-            var payload = parts[1].Replace('-', '+').Replace('_', '/');
-            payload = payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '=');
-            using var doc = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)));
-            if (!doc.RootElement.TryGetProperty("aud", out var aud))
-                return null;
-            return aud.ValueKind switch
-            {
-                JsonValueKind.String => aud.GetString(),
-                JsonValueKind.Array => aud.EnumerateArray().Select(a => a.GetString()).FirstOrDefault() ?? "",
-                _ => "",
-            };
-        }
-        catch (Exception e) when (e is FormatException or JsonException or ArgumentException)
-        {
-            return null; // not a JWT after all: an opaque token
-        }
     }
 
     private static ArmException Unauthorized(KeyVaultHost host, string tenantId, string message) =>

@@ -3,7 +3,11 @@ using AoaiHardening.Emulator.Core;
 
 namespace AoaiHardening.Emulator.Providers;
 
-/// <summary>Microsoft.CognitiveServices/accounts: CRUD as long-running operations, keys, and the operation URLs.</summary>
+/// <summary>
+/// Microsoft.CognitiveServices/accounts: CRUD as long-running operations, keys, and the operation URLs; the account's
+/// children in the other parts (private endpoint connections, deployments, RAI policies and blocklists) and the
+/// location-scoped content filter catalogue.
+/// </summary>
 internal sealed partial class CognitiveServicesProvider
 {
     public const string Namespace = "Microsoft.CognitiveServices";
@@ -33,6 +37,9 @@ internal sealed partial class CognitiveServicesProvider
         this.state = state;
         state.Resources.RegisterView(AccountType, FillReadOnly);
         RegisterPrivateEndpointConnections();
+        RegisterDeployments();
+        RegisterRaiPolicies();
+        RegisterRaiBlocklists();
     }
 
     public void Map(IEndpointRouteBuilder routes)
@@ -41,6 +48,7 @@ internal sealed partial class CognitiveServicesProvider
         subscription.MapGet("/accounts", ctx => state.ReplyAsync(ctx, () => List(ctx, resourceGroup: null))).WithMetadata(Accounts);
         subscription.MapGet("/locations/{location}/operationStatuses/{operationId}", ctx => state.ReplyAsync(ctx, () => Lro.PollStatus(ctx, state))).WithMetadata(Locations);
         subscription.MapGet("/locations/{location}/operationResults/{operationId}", ctx => state.ReplyAsync(ctx, () => Lro.PollResult(ctx, state))).WithMetadata(Locations);
+        MapRaiContentFilters(subscription);
 
         var accounts = routes.MapGroup(
             $"/subscriptions/{{{ArmPipeline.SubscriptionId}}}/resourcegroups/{{{ArmPipeline.ResourceGroupName}}}/providers/{Namespace}/accounts")
@@ -53,6 +61,9 @@ internal sealed partial class CognitiveServicesProvider
         accounts.MapPost("/{accountName}/listKeys", ctx => state.ReplyAsync(ctx, () => KeysReply(Keys(Find(ctx)))));
         accounts.MapPost("/{accountName}/regenerateKey", ctx => state.ReplyAsync(ctx, () => RegenerateKey(ctx)));
         MapPrivateEndpointConnections(accounts);
+        MapDeployments(accounts);
+        MapRaiPolicies(accounts);
+        MapRaiBlocklists(accounts);
     }
 
     private ArmReply List(HttpContext ctx, string? resourceGroup)
