@@ -365,7 +365,8 @@ namespace AoaiHardening.Services
                 case Filtered:
                     return $"Over-filtered: {where} was filtered{what}, but the probe expects it to be allowed." + also;
                 default:
-                    return $"No verdict: HTTP {verdict.HttpStatus}{(verdict.ErrorCode != null ? " " + verdict.ErrorCode : string.Empty)}" +
+                    var code = verdict.ErrorCode != null && verdict.ErrorCode != verdict.HttpStatus.ToString() ? " " + verdict.ErrorCode : string.Empty;
+                    return $"No verdict: HTTP {verdict.HttpStatus}{code}" +
                            (verdict.ErrorMessage != null ? $": {verdict.ErrorMessage}" : ".");
             }
         }

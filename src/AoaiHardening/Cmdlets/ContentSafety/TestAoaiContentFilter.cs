@@ -313,8 +313,10 @@ namespace AoaiHardening.Cmdlets.ContentSafety
             ChatCompletionResponse response, string target)
         {
             var code = response.ErrorCode ?? "HttpError" + response.Status;
-            var answer = $"{response.Status} {code}" + (response.ErrorMessage != null ? $": {response.ErrorMessage}" : string.Empty) +
-                         (response.RequestId != null ? $" (apim-request-id: {response.RequestId})" : string.Empty);
+            // The gateway's 401s use the status as their code ("401"): said once.
+            var answer = (code == response.Status.ToString() ? code : $"{response.Status} {code}") +
+                         (response.ErrorMessage != null ? $": {response.ErrorMessage}" : string.Empty);
+            var requestId = response.RequestId != null ? $" (apim-request-id: {response.RequestId})" : string.Empty;
             var cmd = MyInvocation.MyCommand.Name;
             var at = $"probe '{probe.Name}' on deployment '{deployment}'";
             string message, errorId;
@@ -324,19 +326,19 @@ namespace AoaiHardening.Cmdlets.ContentSafety
                 case 404:
                     errorId = "DeploymentNotFound";
                     category = ErrorCategory.ObjectNotFound;
-                    message = $"{cmd}: deployment '{deployment}' was not found on account '{account.Name}' ({answer}); its probes were not run.";
+                    message = $"{cmd}: deployment '{deployment}' was not found on account '{account.Name}' ({answer}); its probes were not run{requestId}.";
                     break;
                 case 401 when client.UsesKey && Json.EqualsIgnoreCase(code, "AuthenticationTypeDisabled"):
                     errorId = "ProbeUnauthorized";
                     category = ErrorCategory.AuthenticationError;
                     message = $"{cmd}: key authentication is disabled on account '{account.Name}'; run without -UseKey (Microsoft Entra ID). " +
-                              $"({at}: {answer})";
+                              $"({at}: {answer}){requestId}";
                     break;
                 case 401 when client.UsesKey:
                     errorId = "ProbeUnauthorized";
                     category = ErrorCategory.AuthenticationError;
                     message = $"{cmd}: account '{account.Name}' refused its API key on {at} ({answer}). The key may have been regenerated " +
-                              "since it was listed: run again, or run without -UseKey (Microsoft Entra ID). The remaining probes of this account were not sent.";
+                              "since it was listed: run again, or run without -UseKey (Microsoft Entra ID). The remaining probes of this account were not sent" + requestId + ".";
                     break;
                 case 401:
                     errorId = "ProbeUnauthorized";
@@ -344,7 +346,7 @@ namespace AoaiHardening.Cmdlets.ContentSafety
                     message = $"{cmd}: account '{account.Name}' refused the Microsoft Entra token on {at} ({answer}). It must be a token for " +
                               $"{AzureEnvironment.Audience(Arm.Environment.DataPlaneScope)}" +
                               (_entra?.IsStaticToken == true ? ", unexpired: check the token passed to Connect-AoaiHardening -DataPlaneAccessToken" : string.Empty) +
-                              ". The remaining probes of this account were not sent.";
+                              ". The remaining probes of this account were not sent" + requestId + ".";
                     break;
                 default:
                     errorId = "ProbeUnauthorized";
@@ -353,7 +355,7 @@ namespace AoaiHardening.Cmdlets.ContentSafety
                               (client.UsesKey
                                   ? "With a valid key this is the account's network rules (public network access, IP rules, private endpoints) refusing this machine."
                                   : "The identity needs a data-plane role on the account (Cognitive Services OpenAI User is enough), and the account's network rules must let this machine in.") +
-                              " The remaining probes of this account were not sent.";
+                              " The remaining probes of this account were not sent" + requestId + ".";
                     break;
             }
             return new ErrorRecord(new ContentFilterProbeException(message, response.Status, code, account.Name, deployment, probe.Name),
