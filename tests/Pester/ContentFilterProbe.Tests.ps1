@@ -415,6 +415,21 @@ Describe 'Test-AoaiContentFilter' {
             (Get-ChatRequests).Count | Should -Be 1
         }
 
+        It 'stops the account with one ProbeFailed when the data plane does not answer at all' {
+            Connect-TestEmulator -MaxRetryCount 0 | Out-Null
+            Add-EmulatorFault -PathLike 'chat/completions' -HostLike $script:DataHost -Kind reset
+            $a = Get-ProbeArgs @{ DeploymentName = 'gpt-4o-strict', 'gpt-4o-open' }
+            $results = @(Test-AoaiContentFilter @a -ErrorVariable err -ErrorAction SilentlyContinue)
+            $results.Count | Should -Be 0
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -Be "AoaiHardening.ContentSafety.ProbeFailed,$script:Cmdlet"
+            $err[0].CategoryInfo.Category | Should -Be 'ConnectionError'
+            $err[0].Exception.Status | Should -Be 0
+            $err[0].Exception.Message | Should -Match "probe 'benign-capital' on deployment 'gpt-4o-strict' of account 'contoso-openai-prod': .*could not be reached"
+            $err[0].Exception.Message | Should -Match 'remaining probes of this account were not sent'
+            (Get-ChatRequests).Count | Should -Be 1
+        }
+
         It 'retries throttling and transient failures, honouring Retry-After' {
             Add-EmulatorFault -PathLike 'chat/completions' -HostLike $script:DataHost -Status 429 -RetryAfter 1 -Count 1
             Add-EmulatorFault -PathLike 'chat/completions' -HostLike $script:DataHost -Status 503 -RetryAfter 0 -Count 1
