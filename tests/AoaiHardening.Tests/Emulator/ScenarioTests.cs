@@ -69,17 +69,18 @@ public sealed class ScenarioTests(EmulatorFixture emu) : EmulatorTest(emu)
             ["type"] = "Microsoft.KeyVault/vaults", ["name"] = "kv-test", ["location"] = "eastus",
             ["properties"] = new JsonObject { ["enableRbacAuthorization"] = true, ["someFutureField"] = new JsonArray("a") },
         };
-        var deployment = new JsonObject { ["type"] = "Microsoft.CognitiveServices/accounts/deployments", ["name"] = "acct-a/gpt-4o", ["properties"] = new JsonObject() };
-        Emu.Reset(Scenario(Account("acct-a"), vault, deployment));
+        // A child type no provider implements (deployments have their own routes now): served as stored, by id.
+        var child = new JsonObject { ["type"] = "Microsoft.CognitiveServices/accounts/defenderForAISettings", ["name"] = "acct-a/Default", ["properties"] = new JsonObject() };
+        Emu.Reset(Scenario(Account("acct-a"), vault, child));
         var vaultPath = $"{GroupPath()}/providers/Microsoft.KeyVault/vaults/kv-test";
 
         var stored = await (await Emu.Http.GetAsync($"{vaultPath}?api-version=2026-02-01")).JsonAsync();
-        var child = await (await Emu.Http.GetAsync(Api(AccountPath("acct-a") + "/deployments/gpt-4o"))).JsonAsync();
+        var served = await (await Emu.Http.GetAsync(Api(AccountPath("acct-a") + "/defenderForAISettings/Default"))).JsonAsync();
 
         Assert.Equal(vaultPath, (string?)stored["id"]);
         Assert.Equal("Microsoft.KeyVault/vaults", (string?)stored["type"]);
         Assert.True(JsonNode.DeepEquals(vault["properties"], stored["properties"]));
-        Assert.Equal("acct-a/gpt-4o", (string?)child["name"]);
+        Assert.Equal("acct-a/Default", (string?)served["name"]);
         await (await Emu.Http.GetAsync($"{GroupPath()}/providers/Microsoft.KeyVault/vaults/kv-other?api-version=2026-02-01")).AssertErrorAsync(404, "ResourceNotFound");
     }
 
