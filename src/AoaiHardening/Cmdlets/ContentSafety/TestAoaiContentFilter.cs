@@ -118,8 +118,9 @@ namespace AoaiHardening.Cmdlets.ContentSafety
                     if (outcome == DeploymentOutcome.StopAccount) break;
                 }
             }
-            catch (Exception ex) when (IsStopping(ex) || (ex is OperationCanceledException && CancellationToken.IsCancellationRequested))
+            catch (Exception) when (CancellationToken.IsCancellationRequested)
             {
+                // Ctrl+C: whatever shape the cancelled request surfaced in (OperationCanceledException, or wrapped by a retry).
                 throw new PipelineStoppedException();
             }
             finally
