@@ -47,6 +47,7 @@
         'New-AoaiContentBlocklist'
         'Remove-AoaiContentBlocklist'
         'Remove-AoaiContentBlocklistItem'
+        'Test-AoaiContentFilter'
         'Test-AoaiHardening'
         'Assert-AoaiHardening'
         'Get-AoaiHardeningRule'

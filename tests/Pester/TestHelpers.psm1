@@ -174,18 +174,22 @@ function New-TestJwt {
 
 function Get-TestAccessToken {
     # The plain tokens Connect-TestEmulator passes, so hygiene tests can look for them in output (never to print them).
-    [pscustomobject]@{ Arm = 'emulator-test-token'; KeyVault = $script:KeyVaultToken }
+    [pscustomobject]@{ Arm = 'emulator-test-token'; KeyVault = $script:KeyVaultToken; DataPlane = $script:DataPlaneToken }
 }
 
 $script:KeyVaultToken = New-TestJwt -Audience 'https://vault.azure.net'
+$script:DataPlaneToken = New-TestJwt -Audience 'https://cognitiveservices.azure.com'
 
 function Connect-TestEmulator {
     param([string] $SubscriptionId = (Get-ScenarioSubscriptionId), [int] $MaxRetryCount = 3)
-    # Fake bearer tokens: the emulator checks that one is sent, as ARM does, but cannot validate it; the Key Vault token
-    # is a JWT for https://vault.azure.net because the vault checks the audience.
+    # Fake bearer tokens: the emulator checks that one is sent, as ARM does, but cannot validate it; the Key Vault and
+    # data-plane tokens are JWTs for https://vault.azure.net and https://cognitiveservices.azure.com because those data
+    # planes check the audience.
     $token = ConvertTo-SecureString (Get-TestAccessToken).Arm -AsPlainText -Force
     $vaultToken = ConvertTo-SecureString (Get-TestAccessToken).KeyVault -AsPlainText -Force
-    Connect-AoaiHardening -ArmEndpoint $script:Emulator.Url -AccessToken $token -KeyVaultAccessToken $vaultToken -SubscriptionId $SubscriptionId -MaxRetryCount $MaxRetryCount
+    $dataPlaneToken = ConvertTo-SecureString (Get-TestAccessToken).DataPlane -AsPlainText -Force
+    Connect-AoaiHardening -ArmEndpoint $script:Emulator.Url -AccessToken $token -KeyVaultAccessToken $vaultToken -DataPlaneAccessToken $dataPlaneToken `
+        -SubscriptionId $SubscriptionId -MaxRetryCount $MaxRetryCount
 }
 
 Export-ModuleMember -Function *-*

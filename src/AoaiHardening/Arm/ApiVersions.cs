@@ -12,6 +12,8 @@ namespace AoaiHardening.Arm
         public const string KeyVault = "2026-02-01";
         /// <summary>The Key Vault secrets data plane (key rotation), pinned rather than left to the SDK's default.</summary>
         public const Azure.Security.KeyVault.Secrets.SecretClientOptions.ServiceVersion KeyVaultData = Azure.Security.KeyVault.Secrets.SecretClientOptions.ServiceVersion.V2026_04_01;
+        /// <summary>The Azure OpenAI inference data plane ({endpoint}openai/deployments/{name}/chat/completions): the GA version.</summary>
+        public const string OpenAiDataPlane = "2024-10-21";
         public const string Network = "2025-07-01";
         public const string PrivateDns = "2024-06-01";
         public const string DiagnosticSettings = "2021-05-01-preview";

@@ -73,4 +73,47 @@ namespace AoaiHardening.Arm
             return string.Empty;
         }
     }
+
+    /// <summary>
+    /// One line per attempt of a data-plane client to the cmdlet's debug stream: the service, method, URL without query
+    /// (scheme, host, path), status, time and request id. Never headers (tokens, api-key) or bodies.
+    /// </summary>
+    internal sealed class DataPlaneTracePolicy : HttpPipelinePolicy
+    {
+        private readonly string _service;
+        private readonly Action<string> _sink;
+
+        public DataPlaneTracePolicy(string service, Action<string> sink)
+        {
+            _service = service;
+            _sink = sink;
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            var sw = Stopwatch.StartNew();
+            try { ProcessNext(message, pipeline); }
+            finally { Trace(message, sw); }
+        }
+
+        public override async System.Threading.Tasks.ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            var sw = Stopwatch.StartNew();
+            try { await ProcessNextAsync(message, pipeline).ConfigureAwait(false); }
+            finally { Trace(message, sw); }
+        }
+
+        private void Trace(HttpMessage message, Stopwatch sw)
+        {
+            var uri = message.Request.Uri.ToUri();
+            var status = message.HasResponse ? message.Response.Status.ToString() : "no response";
+            // Key Vault answers with x-ms-request-id, Azure OpenAI with apim-request-id: the first one present.
+            string? requestId = null;
+            var header = "x-ms-request-id";
+            if (message.HasResponse && !message.Response.Headers.TryGetValue(header, out requestId))
+                message.Response.Headers.TryGetValue(header = "apim-request-id", out requestId);
+            _sink($"{_service} {message.Request.Method} {uri.GetLeftPart(UriPartial.Path)} -> {status} in {sw.ElapsedMilliseconds} ms" +
+                  (requestId != null ? $" ({header} {requestId})" : string.Empty));
+        }
+    }
 }

@@ -97,6 +97,10 @@ namespace AoaiHardening.Arm
                 new PrivateLinkZone("privatelink.openai.azure.us", "openai.azure.us"),
             });
 
+        /// <summary>The audience (resource) of a scope: "https://cognitiveservices.azure.com/.default" → "https://cognitiveservices.azure.com".</summary>
+        public static string Audience(string scope) =>
+            scope.EndsWith("/.default", StringComparison.OrdinalIgnoreCase) ? scope.Substring(0, scope.Length - "/.default".Length) : scope;
+
         public static IReadOnlyList<AzureEnvironment> Known { get; } = new[] { AzureCloud, AzureChinaCloud, AzureUSGovernment };
 
         public static string[] KnownNames => Known.Select(e => e.Name).ToArray();

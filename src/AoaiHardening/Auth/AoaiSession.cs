@@ -9,24 +9,26 @@ namespace AoaiHardening.Auth
 {
     /// <summary>
     /// The process-wide connection: the context the user chose (or the implicit default), the ARM client built from it,
-    /// and how to reach Key Vault's data plane. Cmdlets work without Connect-AoaiHardening: the first use creates a
-    /// DefaultAzureCredential context.
+    /// and how to reach the data planes (Key Vault, Azure OpenAI). Cmdlets work without Connect-AoaiHardening: the first
+    /// use creates a DefaultAzureCredential context.
     /// </summary>
     internal static class AoaiSession
     {
         private static readonly object Gate = new object();
         private static AoaiContext? _context;
         private static ArmClient? _client;
-        private static KeyVaultAccess? _keyVault;
+        private static DataPlaneAccess? _keyVault;
+        private static DataPlaneAccess? _openAi;
         private static HttpPipelineTransport? _dataPlaneTransport;
 
-        public static void Set(AoaiContext context, ArmClient client, KeyVaultAccess keyVault)
+        public static void Set(AoaiContext context, ArmClient client, DataPlaneAccess keyVault, DataPlaneAccess openAi)
         {
             lock (Gate)
             {
                 _context = context;
                 _client = client;
                 _keyVault = keyVault;
+                _openAi = openAi;
                 _dataPlaneTransport = null;
             }
         }
@@ -38,11 +40,13 @@ namespace AoaiHardening.Auth
                 _context = null;
                 _client = null;
                 _keyVault = null;
+                _openAi = null;
                 _dataPlaneTransport = null;
             }
         }
 
-        public static KeyVaultAccess KeyVault
+        /// <summary>How to reach Key Vault's data plane (secrets).</summary>
+        public static DataPlaneAccess KeyVault
         {
             get
             {
@@ -54,8 +58,21 @@ namespace AoaiHardening.Auth
             }
         }
 
+        /// <summary>How to reach the accounts' own data plane ({endpoint}openai/...) with a Microsoft Entra token.</summary>
+        public static DataPlaneAccess OpenAi
+        {
+            get
+            {
+                lock (Gate)
+                {
+                    EnsureDefault();
+                    return _openAi!;
+                }
+            }
+        }
+
         /// <summary>
-        /// The HTTP transport of data-plane clients (Key Vault), one per connection. Not Azure.Core's process-wide shared
+        /// The HTTP transport of data-plane clients (Key Vault, Azure OpenAI), one per connection. Not Azure.Core's process-wide shared
         /// transport: that one reads HTTPS_PROXY/NO_PROXY once, when the first Azure client of the process is built, so a
         /// proxy set later (a runbook's first lines, a test harness) would never apply. This one reads them on first use
         /// after Connect-AoaiHardening. (Not disposed when replaced: a cmdlet in another runspace may still be using it.)
@@ -117,7 +134,8 @@ namespace AoaiHardening.Auth
             };
             var credential = new DefaultAzureCredential(options);
             _client = new ArmClient(environment, credential, new ArmClientSettings { ModuleVersion = ModuleVersion });
-            _keyVault = KeyVaultAccess.SameAs(credential);
+            _keyVault = DataPlaneAccess.SameAs(credential);
+            _openAi = DataPlaneAccess.SameAs(credential);
         }
 
         internal static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;

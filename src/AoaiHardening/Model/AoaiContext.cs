@@ -21,6 +21,11 @@ namespace AoaiHardening.Model
         /// token, cmdlets that use Key Vault refuse to run; every other sign-in method gets vault tokens by itself.
         /// </summary>
         public bool HasKeyVaultAccessToken { get; internal set; }
+        /// <summary>
+        /// True when -DataPlaneAccessToken was given (the token itself is never shown). With -AccessToken and no data-plane
+        /// token, Test-AoaiContentFilter runs only with -UseKey; every other sign-in method gets data-plane tokens by itself.
+        /// </summary>
+        public bool HasDataPlaneAccessToken { get; internal set; }
         /// <summary>True when no Connect-AoaiHardening ran and the module uses its implicit default.</summary>
         public bool IsImplicit { get; internal set; }
         public DateTimeOffset? ConnectedOn { get; internal set; }

@@ -42,7 +42,7 @@ namespace AoaiHardening.Services
             options.Diagnostics.IsTelemetryEnabled = false;
             options.Diagnostics.IsDistributedTracingEnabled = false;
             options.AddPolicy(new UserAgentPolicy(settings.ModuleVersion), HttpPipelinePosition.PerRetry);
-            if (trace != null) options.AddPolicy(new KeyVaultTracePolicy(trace), HttpPipelinePosition.PerRetry);
+            if (trace != null) options.AddPolicy(new DataPlaneTracePolicy("Key Vault", trace), HttpPipelinePosition.PerRetry);
             _client = new SecretClient(vaultUri, credential, options);
         }
 
@@ -204,37 +204,5 @@ namespace AoaiHardening.Services
         /// <summary>The same failure with a message framed by the caller (cmdlet, account, step).</summary>
         internal KeyVaultRequestException Reframed(string message) =>
             new KeyVaultRequestException(message, Status, ErrorCode, RequestId, VaultName, SecretName);
-    }
-
-    /// <summary>One line per attempt to the cmdlet's debug stream: method, URL without query, status, time. Never headers or bodies.</summary>
-    internal sealed class KeyVaultTracePolicy : HttpPipelinePolicy
-    {
-        private readonly Action<string> _sink;
-
-        public KeyVaultTracePolicy(Action<string> sink) => _sink = sink;
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            var sw = Stopwatch.StartNew();
-            try { ProcessNext(message, pipeline); }
-            finally { Trace(message, sw); }
-        }
-
-        public override async System.Threading.Tasks.ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            var sw = Stopwatch.StartNew();
-            try { await ProcessNextAsync(message, pipeline).ConfigureAwait(false); }
-            finally { Trace(message, sw); }
-        }
-
-        private void Trace(HttpMessage message, Stopwatch sw)
-        {
-            var uri = message.Request.Uri.ToUri();
-            var status = message.HasResponse ? message.Response.Status.ToString() : "no response";
-            string? requestId = null;
-            if (message.HasResponse) message.Response.Headers.TryGetValue("x-ms-request-id", out requestId);
-            _sink($"Key Vault {message.Request.Method} {uri.GetLeftPart(UriPartial.Path)} -> {status} in {sw.ElapsedMilliseconds} ms" +
-                  (requestId != null ? $" (x-ms-request-id {requestId})" : string.Empty));
-        }
     }
 }

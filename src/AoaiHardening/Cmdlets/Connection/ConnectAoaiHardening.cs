@@ -47,6 +47,11 @@ namespace AoaiHardening.Cmdlets.Connection
         [ValidateNotNull]
         public SecureString? KeyVaultAccessToken { get; set; }
 
+        /// <summary>The same for the accounts' data plane (Test-AoaiContentFilter): a token for the Cognitive Services audience.</summary>
+        [Parameter(ParameterSetName = AccessTokenSet)]
+        [ValidateNotNull]
+        public SecureString? DataPlaneAccessToken { get; set; }
+
         [Parameter(ParameterSetName = IdentitySet)]
         [Parameter(Mandatory = true, ParameterSetName = SecretSet)]
         [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
@@ -125,29 +130,38 @@ namespace AoaiHardening.Cmdlets.Connection
                 AuthenticationMethod = method,
                 KeyVaultDnsSuffix = environment.KeyVaultDnsSuffix,
                 HasKeyVaultAccessToken = KeyVaultAccessToken != null,
+                HasDataPlaneAccessToken = DataPlaneAccessToken != null,
                 TenantId = TenantId ?? AoaiSession.NullIfEmpty(System.Environment.GetEnvironmentVariable("AZURE_TENANT_ID")),
                 ClientId = ClientId,
                 SubscriptionId = SubscriptionId ?? AoaiSession.NullIfEmpty(System.Environment.GetEnvironmentVariable("AZURE_SUBSCRIPTION_ID")),
                 ConnectedOn = DateTimeOffset.Now,
             };
             var settings = new ArmClientSettings { ModuleVersion = AoaiSession.ModuleVersion, MaxRetries = MaxRetryCount };
-            AoaiSession.Set(context, new ArmClient(environment, credential, settings), KeyVaultAccessFor(credential));
+            AoaiSession.Set(context, new ArmClient(environment, credential, settings), KeyVaultAccessFor(credential), OpenAiAccessFor(credential, environment));
             WriteVerbose($"Connected: {context}.");
             WriteObject(context);
         }
 
         /// <summary>
-        /// Every sign-in method but -AccessToken can get a token for any audience, so Key Vault uses the same credential.
-        /// A static ARM token must never be sent to another audience: there Key Vault needs -KeyVaultAccessToken.
+        /// Every sign-in method but -AccessToken can get a token for any audience, so the data planes use the same credential.
+        /// A static ARM token must never be sent to another audience: there each data plane needs its own token.
         /// </summary>
-        private KeyVaultAccess KeyVaultAccessFor(TokenCredential credential)
+        private DataPlaneAccess KeyVaultAccessFor(TokenCredential credential) =>
+            DataPlaneAccessFor(credential, KeyVaultAccessToken,
+                "The session was connected with -AccessToken, which is a token for Azure Resource Manager only: " +
+                "pass -KeyVaultAccessToken to Connect-AoaiHardening to reach Key Vault " +
+                "(e.g. (Get-AzAccessToken -ResourceTypeName KeyVault -AsSecureString).Token).");
+
+        private DataPlaneAccess OpenAiAccessFor(TokenCredential credential, AzureEnvironment environment) =>
+            DataPlaneAccessFor(credential, DataPlaneAccessToken,
+                "The session was connected with -AccessToken, which is a token for Azure Resource Manager only: " +
+                "pass -DataPlaneAccessToken to Connect-AoaiHardening to reach the accounts' data plane " +
+                $"(e.g. (Get-AzAccessToken -ResourceUrl {AzureEnvironment.Audience(environment.DataPlaneScope)} -AsSecureString).Token).");
+
+        private DataPlaneAccess DataPlaneAccessFor(TokenCredential credential, SecureString? token, string unavailable)
         {
-            if (ParameterSetName != AccessTokenSet) return KeyVaultAccess.SameAs(credential);
-            return KeyVaultAccessToken != null
-                ? KeyVaultAccess.FromToken(new StaticTokenCredential(KeyVaultAccessToken))
-                : KeyVaultAccess.Unavailable("The session was connected with -AccessToken, which is a token for Azure Resource Manager only: " +
-                                             "pass -KeyVaultAccessToken to Connect-AoaiHardening to reach Key Vault " +
-                                             "(e.g. (Get-AzAccessToken -ResourceTypeName KeyVault -AsSecureString).Token).");
+            if (ParameterSetName != AccessTokenSet) return DataPlaneAccess.SameAs(credential);
+            return token != null ? DataPlaneAccess.FromToken(new StaticTokenCredential(token)) : DataPlaneAccess.Unavailable(unavailable);
         }
 
         private (TokenCredential Credential, string Method) CreateCredential(AzureEnvironment environment)
