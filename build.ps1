@@ -161,8 +161,18 @@ function Invoke-Demo {
         }
         $ready = Get-Content $readyFile -Raw | ConvertFrom-Json
         $subscriptionId = (Get-Content $scenario -Raw | ConvertFrom-Json).subscriptions[0].subscriptionId
-        Invoke-ChildPwsh @('-File', (Join-Path $Root 'docs/demo.ps1'), '-ArmEndpoint', $ready.url, '-SubscriptionId', $subscriptionId,
-            '-ModulePath', (Join-Path $ModuleOut 'AoaiHardening.psd1'))
+        # Data-plane hosts ({account}.openai.azure.com) reach the emulator through its CONNECT proxy, as in the tests.
+        $savedProxy = @{ HTTPS_PROXY = $env:HTTPS_PROXY; NO_PROXY = $env:NO_PROXY }
+        $env:HTTPS_PROXY = $ready.proxyUrl
+        $env:NO_PROXY = 'localhost,127.0.0.1,::1'
+        try {
+            Invoke-ChildPwsh @('-File', (Join-Path $Root 'docs/demo.ps1'), '-ArmEndpoint', $ready.url, '-SubscriptionId', $subscriptionId,
+                '-ModulePath', (Join-Path $ModuleOut 'AoaiHardening.psd1'))
+        }
+        finally {
+            $env:HTTPS_PROXY = $savedProxy.HTTPS_PROXY
+            $env:NO_PROXY = $savedProxy.NO_PROXY
+        }
     }
     finally {
         if (-not $emulator.HasExited) { $emulator.Kill() }

@@ -19,7 +19,9 @@ function Write-Step([string] $Text) { Write-Host "`n== $Text" -ForegroundColor C
 
 Write-Step 'Connect (here: the local ARM emulator; the token is a stand-in)'
 $token = ConvertTo-SecureString 'demo-access-token' -AsPlainText -Force
-Connect-AoaiHardening -ArmEndpoint $ArmEndpoint -AccessToken $token -SubscriptionId $SubscriptionId | Format-List | Out-Host
+# An ARM token is never sent to another audience: the content filter probes get their own (data-plane) token.
+$dataPlaneToken = ConvertTo-SecureString 'demo-data-plane-token' -AsPlainText -Force
+Connect-AoaiHardening -ArmEndpoint $ArmEndpoint -AccessToken $token -DataPlaneAccessToken $dataPlaneToken -SubscriptionId $SubscriptionId | Format-List | Out-Host
 
 Write-Step 'Inventory: Azure OpenAI and AI Services accounts in the subscription'
 $before = @(Get-AoaiAccount)
@@ -61,6 +63,10 @@ Get-AoaiAccount -ResourceGroupName rg-ai-prod -Name contoso-openai-prod |
     New-AoaiContentFilterPolicy -Name strict-production-filter -Preset Strict -DeploymentName * -PassThru | Out-Host
 Test-AoaiHardening -Baseline Strict -Rule AOAI-CSF-* -ResourceGroupName rg-ai-prod -Name contoso-openai-prod |
     Format-Table ResourceName, Target, RuleId, Status -AutoSize | Out-Host
+
+Write-Step 'Prove the filter works: Test-AoaiContentFilter sends the probe suite to each deployment (Entra ID token, no key)'
+Test-AoaiContentFilter -ResourceGroupName rg-ai-prod -AccountName contoso-openai-prod -DeploymentName gpt-4o, gpt-4o-mini |
+    Format-Table DeploymentName, ProbeName, Expected, Actual, Passed, @{ n = 'Fired'; e = { $_.CategoriesFired -join ', ' } } -AutoSize | Out-Host
 
 Write-Step 'Run the fix again: already compliant, nothing is written'
 Get-AoaiAccount | Disable-AoaiLocalAuth -Verbose 4>&1 | ForEach-Object { Write-Host "  $_" }
