@@ -112,6 +112,19 @@ Describe 'Get-AoaiContentFilterPolicy' {
         ($all | Where-Object Name -eq 'Microsoft.DefaultV2').IsSystem | Should -BeTrue
     }
 
+    It 'refuses a malformed account id before any request' {
+        Clear-EmulatorRequest
+        { Get-AoaiContentFilterPolicy -ResourceId '/subscriptions/x/resourceGroups/rg' -ErrorAction Stop } | Should -Throw -ErrorId 'AoaiHardening.Account.InvalidResourceId*'
+        @(Get-EmulatorRequest).Count | Should -Be 0
+    }
+
+    It 'turns a refused list into an error naming the account' {
+        Add-EmulatorFault -PathLike '/contoso-openai-dev/raiPolicies' -Method GET -Status 403 -Code AuthorizationFailed
+        Get-AoaiContentFilterPolicy -ResourceId $script:DevId -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'AoaiHardening.ContentSafety.ReadFailed*'
+        $err[0].Exception.Message | Should -Match 'contoso-openai-dev'
+    }
+
     It '-CustomOnly leaves the system policies out; an exact name that does not exist is an error' {
         @(Get-AoaiContentFilterPolicy -ResourceId $script:DevId -CustomOnly).Name | Should -Be @('relaxed')
         Get-AoaiContentFilterPolicy -ResourceId $script:DevId -Name missing -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
