@@ -9,21 +9,8 @@ namespace AoaiHardening.Cmdlets
     /// for the child: the account comes from the pipeline (an AoaiAccount), a -ResourceId (binds by property name, so
     /// Get-AzResource output and Repair-AoaiHardening work), or -ResourceGroupName and -AccountName.
     /// </summary>
-    public abstract class AccountChildCmdlet : AoaiCmdlet
+    public abstract class AccountChildCmdlet : AccountParameterCmdlet
     {
-        protected const string InputObjectSet = "InputObject";
-        protected const string ResourceIdSet = "ResourceId";
-        protected const string ByNameSet = "ByName";
-
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
-        [ValidateNotNull]
-        public AoaiAccount InputObject { get; set; } = null!;
-
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ResourceIdSet)]
-        [Alias("Id")]
-        [ValidateNotNullOrEmpty]
-        public string ResourceId { get; set; } = null!;
-
         [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
         [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
         [ValidateNotNullOrEmpty]
@@ -39,11 +26,6 @@ namespace AoaiHardening.Cmdlets
         public string? SubscriptionId { get; set; }
 
         /// <summary>The account this pipeline item names; malformed input is a terminating error before any request.</summary>
-        internal AccountId ResolveAccount()
-        {
-            if (InputObject != null) return AccountIdFrom(InputObject.Id, InputObject);
-            if (ResourceId != null) return AccountIdFrom(ResourceId, ResourceId);
-            return AccountIdFrom(SubscriptionId, ResourceGroupName, AccountName);
-        }
+        internal AccountId ResolveAccount() => ResolveAccount(SubscriptionId, ResourceGroupName, AccountName);
     }
 }

@@ -9,21 +9,8 @@ namespace AoaiHardening.Cmdlets
     /// an AoaiAccount from the pipeline, a -ResourceId (binds by property name, so Get-AzResource output works),
     /// or -ResourceGroupName and -Name.
     /// </summary>
-    public abstract class AccountTargetCmdlet : AoaiCmdlet
+    public abstract class AccountTargetCmdlet : AccountParameterCmdlet
     {
-        protected const string InputObjectSet = "InputObject";
-        protected const string ResourceIdSet = "ResourceId";
-        protected const string ByNameSet = "ByName";
-
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
-        [ValidateNotNull]
-        public AoaiAccount InputObject { get; set; } = null!;
-
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ResourceIdSet)]
-        [Alias("Id")]
-        [ValidateNotNullOrEmpty]
-        public string ResourceId { get; set; } = null!;
-
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet)]
         [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
         [ValidateNotNullOrEmpty]
@@ -40,15 +27,6 @@ namespace AoaiHardening.Cmdlets
         public string? SubscriptionId { get; set; }
 
         /// <summary>The account this pipeline item names; malformed input is a terminating error before any request.</summary>
-        /// <remarks>
-        /// Decided by which target parameter is bound, not by the parameter set's name, so a derived cmdlet can split the
-        /// three ways of naming an account into more sets (Set-AoaiOutboundAccess: restrict or -Disable).
-        /// </remarks>
-        internal AccountId ResolveTarget()
-        {
-            if (InputObject != null) return AccountIdFrom(InputObject.Id, InputObject);
-            if (ResourceId != null) return AccountIdFrom(ResourceId, ResourceId);
-            return AccountIdFrom(SubscriptionId, ResourceGroupName, Name);
-        }
+        internal AccountId ResolveTarget() => ResolveAccount(SubscriptionId, ResourceGroupName, Name);
     }
 }
