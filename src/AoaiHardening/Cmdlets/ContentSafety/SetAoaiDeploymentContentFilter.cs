@@ -101,13 +101,13 @@ namespace AoaiHardening.Cmdlets.ContentSafety
                 return;
             }
 
-            // Read what would change before any write: a missing policy without -Preset stops here.
-            var deployments = (given ?? ContentFilterAssignment.Select(this, service, account, DeploymentName)).ToList();
+            // A missing policy without -Preset stops here, before the deployments are even read.
             if (policy == null && Preset == null)
             {
                 WriteError(ContentFilterAssignment.PolicyNotFound(this, account, PolicyName));
                 return;
             }
+            var deployments = (given ?? ContentFilterAssignment.Select(this, service, account, DeploymentName)).ToList();
             var toChange = deployments.Where(d => !string.Equals(d.RaiPolicyName, PolicyName, StringComparison.OrdinalIgnoreCase)).ToList();
             if (policy == null && toChange.Count > 0)
             {
