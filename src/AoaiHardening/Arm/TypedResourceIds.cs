@@ -33,3 +33,83 @@ namespace AoaiHardening.Arm
         }
     }
 }
+
+namespace AoaiHardening.Arm
+{
+    /// <summary>
+    /// A validated Microsoft.Search/searchServices resource id (On Your Data). Parsed before any request, so a typo is
+    /// refused without touching Azure.
+    /// </summary>
+    public sealed class SearchServiceResourceId
+    {
+        // Search service names: 2-60 characters, lower-case letters, digits and '-'; no '-' first, last or twice in a row.
+        private static readonly System.Text.RegularExpressions.Regex NamePattern =
+            new System.Text.RegularExpressions.Regex(@"^[a-z0-9](?!.*--)[a-z0-9-]{0,58}[a-z0-9]$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+        private SearchServiceResourceId(string subscriptionId, string resourceGroupName, string name)
+        {
+            SubscriptionId = subscriptionId;
+            ResourceGroupName = resourceGroupName;
+            Name = name;
+        }
+
+        public string SubscriptionId { get; }
+        public string ResourceGroupName { get; }
+        public string Name { get; }
+        public string Id => $"/subscriptions/{SubscriptionId}/resourceGroups/{ResourceGroupName}/providers/Microsoft.Search/searchServices/{Name}";
+
+        public override string ToString() => Id;
+
+        public static SearchServiceResourceId Create(string subscriptionId, string resourceGroupName, string name)
+        {
+            AccountId.ValidateSubscriptionId(subscriptionId);
+            AccountId.ValidateResourceGroupName(resourceGroupName);
+            if (name == null || !NamePattern.IsMatch(name))
+                throw new ArgumentException($"'{name}' is not a valid search service name (2-60 characters: lower-case letters, digits and '-', not first, last or doubled).");
+            return new SearchServiceResourceId(subscriptionId, resourceGroupName, name);
+        }
+
+        /// <summary>Parses a search service id; throws ArgumentException saying what is wrong.</summary>
+        public static SearchServiceResourceId Parse(string resourceId) =>
+            TypedResourceIds.Parse(resourceId, "Microsoft.Search/searchServices", "search service id", "search service id",
+                "expected /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Search/searchServices/<name>",
+                rid => Create(rid.SubscriptionId!, rid.ResourceGroupName!, rid.Name));
+    }
+
+    /// <summary>A validated Microsoft.Storage/storageAccounts resource id (On Your Data), parsed before any request.</summary>
+    public sealed class StorageAccountResourceId
+    {
+        // Storage account names: 3-24 lower-case letters and digits.
+        private static readonly System.Text.RegularExpressions.Regex NamePattern =
+            new System.Text.RegularExpressions.Regex(@"^[a-z0-9]{3,24}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+        private StorageAccountResourceId(string subscriptionId, string resourceGroupName, string name)
+        {
+            SubscriptionId = subscriptionId;
+            ResourceGroupName = resourceGroupName;
+            Name = name;
+        }
+
+        public string SubscriptionId { get; }
+        public string ResourceGroupName { get; }
+        public string Name { get; }
+        public string Id => $"/subscriptions/{SubscriptionId}/resourceGroups/{ResourceGroupName}/providers/Microsoft.Storage/storageAccounts/{Name}";
+
+        public override string ToString() => Id;
+
+        public static StorageAccountResourceId Create(string subscriptionId, string resourceGroupName, string name)
+        {
+            AccountId.ValidateSubscriptionId(subscriptionId);
+            AccountId.ValidateResourceGroupName(resourceGroupName);
+            if (name == null || !NamePattern.IsMatch(name))
+                throw new ArgumentException($"'{name}' is not a valid storage account name (3-24 lower-case letters and digits).");
+            return new StorageAccountResourceId(subscriptionId, resourceGroupName, name);
+        }
+
+        /// <summary>Parses a storage account id; throws ArgumentException saying what is wrong.</summary>
+        public static StorageAccountResourceId Parse(string resourceId) =>
+            TypedResourceIds.Parse(resourceId, "Microsoft.Storage/storageAccounts", "storage account id", "storage account id",
+                "expected /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Storage/storageAccounts/<name>",
+                rid => Create(rid.SubscriptionId!, rid.ResourceGroupName!, rid.Name));
+    }
+}

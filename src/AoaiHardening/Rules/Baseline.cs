@@ -7,8 +7,8 @@ using AoaiHardening.Model;
 namespace AoaiHardening.Rules
 {
     /// <summary>
-    /// Which rules run and at what severity. Default = the rules marked Default; Strict = every rule, with Strict
-    /// severities. A baseline file extends one of them: { Name, Extends, Include, Exclude, Severity = { id = level } }.
+    /// Which rules run and at what severity. Default = the rules marked Default; Strict = the Default and Strict rules,
+    /// with Strict severities (the OnYourData rules are evaluated by Test-AoaiOnYourDataSecurity, in neither). A baseline file extends one of them: { Name, Extends, Include, Exclude, Severity = { id = level } }.
     /// </summary>
     internal sealed class Baseline
     {
@@ -37,7 +37,8 @@ namespace AoaiHardening.Rules
         public static Baseline Strict { get; } = Builtin("Strict", strict: true);
 
         private static Baseline Builtin(string name, bool strict) => new Baseline(name, strict,
-            RuleCatalog.All.Where(r => strict || r.Info.Baseline == "Default").Select(r => r.Id),
+            // Strict = Default + Strict rules; the On Your Data rules (baseline OnYourData) belong to Test-AoaiOnYourDataSecurity.
+            RuleCatalog.All.Where(r => r.Info.Baseline == "Default" || (strict && r.Info.Baseline == "Strict")).Select(r => r.Id),
             new Dictionary<string, AoaiSeverity>());
 
         /// <summary>

@@ -54,6 +54,14 @@ namespace AoaiHardening.Rules
         /// <summary>The fix removes access (e.g. revokes a role): Repair-AoaiHardening runs it only with -Force.</summary>
         public bool HighImpact { get; set; }
 
+        /// <summary>
+        /// Which findings of the rule the cmdlet can fix; null = all. On Your Data rules cover three resources, and a
+        /// cmdlet of this module fixes only the OpenAI account's findings (the Search and Storage ones are manual).
+        /// </summary>
+        public Func<AoaiFinding, bool>? AppliesTo { get; set; }
+
+        public bool Applies(AoaiFinding finding) => AppliesTo == null || AppliesTo(finding);
+
         public static FixArgument FromInput(string parameter, Func<RepairInputs, object?> value, string placeholder, string? repairParameter = null) =>
             new FixArgument(parameter, (_, inputs) => value(inputs), placeholder, repairParameter ?? parameter);
 
@@ -63,6 +71,10 @@ namespace AoaiHardening.Rules
         /// <summary>A parameter with a fixed value (e.g. -Preset Strict): neither the finding nor Repair supplies it.</summary>
         public static FixArgument Constant(string parameter, string value) =>
             new FixArgument(parameter, (_, _) => value, value, null);
+
+        /// <summary>A switch parameter that is always set (e.g. -AllowTrustedAzureServices): rendered as the bare name.</summary>
+        public static FixArgument Switch(string parameter) =>
+            new FixArgument(parameter, (_, _) => true, string.Empty, null);
 
         /// <summary>The parameters for the fixing cmdlet, and the Repair parameters still missing (empty when it can run).</summary>
         public (Dictionary<string, object> Parameters, string[] Missing) Bind(AoaiFinding finding, RepairInputs inputs)
@@ -86,6 +98,7 @@ namespace AoaiHardening.Rules
             {
                 parts.Add("-" + argument.Parameter);
                 var value = argument.Value(finding, inputs);
+                if (value is bool) continue;
                 parts.Add(value switch
                 {
                     null => Quote(argument.Placeholder),

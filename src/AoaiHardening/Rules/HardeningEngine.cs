@@ -106,6 +106,8 @@ namespace AoaiHardening.Rules
 
         private static IEnumerable<RuleOutcome> Run(Rule rule, RuleContext context)
         {
+            if (rule.Evaluate == null && rule.EvaluatedBy != null)
+                return new[] { RuleOutcome.NotEvaluated($"{rule.Id} spans the account, its AI Search service and its storage account: {rule.EvaluatedBy} evaluates it.") };
             if (rule.Evaluate == null)
                 return new[] { RuleOutcome.NotEvaluated($"{rule.Id} needs {string.Join(" and ", rule.Info.Requires)}, which this version does not read yet.") };
             try

@@ -7,13 +7,20 @@ namespace AoaiHardening.Rules
     /// <summary>A catalog entry: the public description plus the condition and the remediation command line.</summary>
     internal sealed class Rule
     {
-        public Rule(AoaiHardeningRule info, Func<RuleContext, IEnumerable<RuleOutcome>>? evaluate, Fix? fix)
+        public Rule(AoaiHardeningRule info, Func<RuleContext, IEnumerable<RuleOutcome>>? evaluate, Fix? fix, string? evaluatedBy = null)
         {
             Info = info;
             Evaluate = evaluate;
             Fix = fix;
-            info.Implemented = evaluate != null;
+            EvaluatedBy = evaluatedBy;
+            info.Implemented = evaluate != null || evaluatedBy != null;
         }
+
+        /// <summary>
+        /// The cmdlet that evaluates a rule outside Test-AoaiHardening (the On Your Data rules span three resources and
+        /// are evaluated by Test-AoaiOnYourDataSecurity); null for the account rules the engine runs.
+        /// </summary>
+        public string? EvaluatedBy { get; }
 
         public AoaiHardeningRule Info { get; }
         public string Id => Info.Id;

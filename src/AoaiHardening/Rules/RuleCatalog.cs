@@ -256,7 +256,74 @@ namespace AoaiHardening.Rules
                 "`defenderForAISettings/Default` absent or `state != Enabled`.",
                 "Defender for AI raises alerts for jailbreak attempts, data leakage and suspicious access.",
                 new[] { "MCSB LT-1" }, "Enable-AoaiDefenderForAI", requires: new[] { "defenderForAISettings" }),
+
+            // ---------------------------------------------------------------- On Your Data (Test-AoaiOnYourDataSecurity; baseline OnYourData)
+            DefineOyd("AOAI-OYD-001", "The OpenAI account has a system-assigned identity", AoaiSeverity.High,
+                "The OpenAI account has no system-assigned identity (`identity.type` lacks `SystemAssigned`).",
+                "On Your Data authenticates the account to AI Search and Storage with its system-assigned identity; without it the setup falls back to keys.",
+                new[] { "MCSB IM-3" }, "Enable-AoaiManagedIdentity",
+                requires: new[] { "account" },
+                remediationText: "Enable-AoaiManagedIdentity -SystemAssigned on the account.",
+                fix: new Fix("Enable-AoaiManagedIdentity", Fix.Switch("SystemAssigned"))),
+            DefineOyd("AOAI-OYD-002", "OpenAI and Storage deny other networks and let trusted Azure services through", AoaiSeverity.Medium,
+                "OpenAI or Storage: `networkAcls.bypass` does not include `AzureServices`, or `networkAcls.defaultAction != Deny` (one finding per resource).",
+                "With networks denied, Search and OpenAI reach each other and Storage only as trusted Azure services; without the bypass On Your Data breaks, without Deny any network reaches the data.",
+                new[] { "MCSB NS-2" }, "Disable-AoaiPublicNetworkAccess",
+                requires: new[] { "account", "storageAccounts" },
+                remediationText: "OpenAI account: Disable-AoaiPublicNetworkAccess -AllowTrustedAzureServices. Storage: set networkAcls.defaultAction Deny and bypass AzureServices (az storage account update --default-action Deny --bypass AzureServices).",
+                fix: AccountOnly(new Fix("Disable-AoaiPublicNetworkAccess", Fix.Switch("AllowTrustedAzureServices")))),
+            DefineOyd("AOAI-OYD-003", "Public network access is disabled on OpenAI, Search and Storage", AoaiSeverity.High,
+                "Any of the three has `publicNetworkAccess` Enabled (absent counts as Enabled; one finding per resource).",
+                "The index and the documents are as sensitive as the model's answers: each of the three must be reachable only privately.",
+                new[] { "MCSB NS-2" }, "Disable-AoaiPublicNetworkAccess",
+                requires: new[] { "account", "searchServices", "storageAccounts" },
+                remediationText: "OpenAI account: Disable-AoaiPublicNetworkAccess -AllowTrustedAzureServices. Search: az search service update --public-network-access disabled. Storage: az storage account update --public-network-access Disabled.",
+                fix: AccountOnly(new Fix("Disable-AoaiPublicNetworkAccess", Fix.Switch("AllowTrustedAzureServices")))),
+            DefineOyd("AOAI-OYD-004", "OpenAI, Search and Storage have an approved private endpoint", AoaiSeverity.Medium,
+                "Any of the three has no `privateEndpointConnections[*]` with `privateLinkServiceConnectionState.status == Approved` (one finding per resource).",
+                "With public access off, clients and the chat app reach the three resources only through approved private endpoints.",
+                new[] { "MCSB NS-2" }, "New-AoaiPrivateEndpoint",
+                requires: new[] { "account", "searchServices", "storageAccounts" },
+                remediationText: "OpenAI account: New-AoaiPrivateEndpoint -SubnetId <subnet>. Search (group searchService) and Storage (group blob): create a private endpoint and approve its connection.",
+                fix: AccountOnly(new Fix("New-AoaiPrivateEndpoint", Fix.FromInput("SubnetId", i => i.SubnetId, "<subnet resource id>")))),
+            DefineOyd("AOAI-OYD-005", "Search accepts Microsoft Entra ID authentication", AoaiSeverity.High,
+                "Search: `authOptions` is not `aadOrApiKey`, unless `disableLocalAuth` is true (Entra ID only); absent `authOptions` means `apiKeyOnly`.",
+                "With API keys only, the OpenAI account's managed identity cannot query the index and the setup depends on shared keys.",
+                new[] { "MCSB IM-1" }, null,
+                requires: new[] { "searchServices" },
+                remediationText: "az search service update --auth-options aadOrApiKey --aad-auth-failure-mode http401WithBearerChallenge (portal: Keys, API access control: Both)."),
+            DefineOyd("AOAI-OYD-006", "Search has a system-assigned identity", AoaiSeverity.Medium,
+                "Search has no system-assigned managed identity (`identity.type` lacks `SystemAssigned`).",
+                "Search reads the documents in Storage and calls the OpenAI account for embeddings with its managed identity.",
+                new[] { "MCSB IM-3" }, null,
+                requires: new[] { "searchServices" },
+                remediationText: "az search service update --identity-type SystemAssigned (portal: Identity, System assigned: On)."),
+            DefineOyd("AOAI-OYD-007", "The On Your Data role assignments exist", AoaiSeverity.Medium,
+                "A role of the On Your Data role table is missing for the system-assigned identity of the assignee at the resource or a parent scope (resource group, subscription, management group); one finding per row; a missing identity fails its rows.",
+                "Each managed identity needs exactly these roles: the OpenAI account reads the index and writes blobs, Search calls the account and reads blobs.",
+                new[] { "MCSB IM-3", "MCSB PA-7" }, "Grant-AoaiOnYourDataAccess",
+                requires: new[] { "searchServices", "storageAccounts", "roleAssignments" },
+                remediationText: "Grant-AoaiOnYourDataAccess -SearchServiceResourceId <search> -StorageAccountResourceId <storage> (Repair-AoaiHardening takes both from the finding's Evidence).",
+                fix: new Fix("Grant-AoaiOnYourDataAccess",
+                    Fix.FromFinding("SearchServiceResourceId", f => EvidenceOf(f, OnYourDataRules.SearchEvidence)),
+                    Fix.FromFinding("StorageAccountResourceId", f => EvidenceOf(f, OnYourDataRules.StorageEvidence)))),
         };
+
+        /// <summary>An On Your Data rule: baseline OnYourData, evaluated by Test-AoaiOnYourDataSecurity (never by Test-AoaiHardening's baselines).</summary>
+        private static Rule DefineOyd(string id, string title, AoaiSeverity severity, string condition, string rationale, string[] controls,
+            string? remediationCommand, string[] requires, string remediationText, Fix? fix = null)
+        {
+            var rule = Define(id, title, severity, OnYourDataRules.BaselineName, condition, rationale, controls, remediationCommand,
+                requires: requires, remediationText: remediationText, fix: fix);
+            return new Rule(rule.Info, null, rule.Fix, OnYourDataRules.EvaluatedBy);
+        }
+
+        /// <summary>The module's cmdlets fix the OpenAI account's On Your Data findings only; the Search and Storage ones are manual.</summary>
+        private static Fix AccountOnly(Fix fix)
+        {
+            fix.AppliesTo = f => string.Equals(EvidenceOf(f, OnYourDataRules.TargetEvidence) ?? f.ResourceId, f.ResourceId, StringComparison.OrdinalIgnoreCase);
+            return fix;
+        }
 
         private static IEnumerable<RuleOutcome> EvaluatePrivateEndpoint(RuleContext c)
         {

@@ -124,6 +124,9 @@ namespace AoaiHardening.Cmdlets.Compliance
             var fix = RuleCatalog.Find(finding.RuleId)?.Fix;
             if (fix == null)
                 return Done(result, AoaiRepairStatus.NotAvailable, $"{finding.RuleId} has no automatic fix: {RuleCatalog.Find(finding.RuleId)?.Info.RemediationText ?? "unknown rule"}");
+            // On Your Data rules cover three resources; the module's cmdlets fix the account's findings only.
+            if (!fix.Applies(finding))
+                return Done(result, AoaiRepairStatus.NotAvailable, $"{finding.RuleId} on {finding.Target} has no automatic fix: {finding.Remediation ?? RuleCatalog.Find(finding.RuleId)?.Info.RemediationText}");
             result.Command = fix.Render(finding, _inputs);
             if (!_available.Contains(fix.Command))
                 return Done(result, AoaiRepairStatus.NotAvailable, $"The fix for {finding.RuleId}, {fix.Command}, is not available in this version yet.");
