@@ -28,6 +28,8 @@
         'Disable-AoaiManagedIdentity'
         'Get-AoaiRoleAssignment'
         'Grant-AoaiRoleAssignment'
+        'Test-AoaiOnYourDataSecurity'
+        'Grant-AoaiOnYourDataAccess'
         'Revoke-AoaiRoleAssignment'
         'Get-AoaiAccessReport'
         'Invoke-AoaiKeyRotation'

@@ -18,7 +18,9 @@ AfterAll { Stop-TestEmulator }
 Describe 'Get-AoaiHardeningRule' {
     It 'lists the catalog of rules.md' {
         $rules = @(Get-AoaiHardeningRule)
-        $rules.Count | Should -Be 24
+        $rules.Count | Should -Be 31
+        @(Get-AoaiHardeningRule -Baseline OnYourData).Count | Should -Be 7
+        @(Get-AoaiHardeningRule -Baseline Strict | Where-Object Area -eq OYD).Count | Should -Be 0
         (Get-AoaiHardeningRule AOAI-IAM-001).RemediationCommand | Should -Be 'Disable-AoaiLocalAuth'
         @(Get-AoaiHardeningRule -Baseline Default | Where-Object Baseline -ne 'Default').Count | Should -Be 0
         @(Get-AoaiHardeningRule -Area NET).Count | Should -Be 7

@@ -108,7 +108,7 @@ namespace AoaiHardening.Tests.Rules
         [Fact]
         public void The_catalog_matches_rules_md()
         {
-            Assert.Equal(24, RuleCatalog.All.Count);
+            Assert.Equal(31, RuleCatalog.All.Count);
             Assert.Equal(RuleCatalog.All.Count, RuleCatalog.All.Select(r => r.Id).Distinct().Count());
             Assert.All(RuleCatalog.All, r => Assert.Matches("^AOAI-(NET|IAM|ENC|CSF|MON)-00[1-7]$", r.Id));
             Assert.Equal("Disable-AoaiLocalAuth", RuleCatalog.Find("aoai-iam-001")!.Info.RemediationCommand);

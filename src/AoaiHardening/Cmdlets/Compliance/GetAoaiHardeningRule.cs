@@ -18,7 +18,7 @@ namespace AoaiHardening.Cmdlets.Compliance
         public string[] Id { get; set; } = { "*" };
 
         [Parameter]
-        [ValidateSet("Default", "Strict", IgnoreCase = true)]
+        [ValidateSet("Default", "Strict", "OnYourData", IgnoreCase = true)]
         public string? Baseline { get; set; }
 
         [Parameter]
@@ -28,11 +28,13 @@ namespace AoaiHardening.Cmdlets.Compliance
         protected override void ProcessRecord()
         {
             var patterns = Id.Select(p => WildcardPattern.Get(p, WildcardOptions.IgnoreCase)).ToArray();
-            var baseline = Baseline == null ? null : string.Equals(Baseline, "Strict", StringComparison.OrdinalIgnoreCase) ? Rules.Baseline.Strict : Rules.Baseline.Default;
+            var onYourData = string.Equals(Baseline, OnYourDataRules.BaselineName, StringComparison.OrdinalIgnoreCase);
+            var baseline = Baseline == null || onYourData ? null : string.Equals(Baseline, "Strict", StringComparison.OrdinalIgnoreCase) ? Rules.Baseline.Strict : Rules.Baseline.Default;
             foreach (var rule in RuleCatalog.All)
             {
                 if (!patterns.Any(p => p.IsMatch(rule.Id))) continue;
                 if (baseline != null && !baseline.Includes(rule)) continue;
+                if (onYourData && rule.Info.Baseline != OnYourDataRules.BaselineName) continue;
                 if (Area != null && !Area.Contains(rule.Info.Area, StringComparer.OrdinalIgnoreCase)) continue;
                 WriteObject(rule.Info);
             }
