@@ -110,7 +110,7 @@ namespace AoaiHardening.Tests.Rules
         {
             Assert.Equal(31, RuleCatalog.All.Count);
             Assert.Equal(RuleCatalog.All.Count, RuleCatalog.All.Select(r => r.Id).Distinct().Count());
-            Assert.All(RuleCatalog.All, r => Assert.Matches("^AOAI-(NET|IAM|ENC|CSF|MON)-00[1-7]$", r.Id));
+            Assert.All(RuleCatalog.All, r => Assert.Matches("^AOAI-(NET|IAM|ENC|CSF|MON|OYD)-00[1-7]$", r.Id));
             Assert.Equal("Disable-AoaiLocalAuth", RuleCatalog.Find("aoai-iam-001")!.Info.RemediationCommand);
             Assert.True(RuleCatalog.Find("AOAI-ENC-001")!.Info.AppliesToAllKinds);
             Assert.False(RuleCatalog.Find("AOAI-ENC-005")!.Info.AppliesToAllKinds);
