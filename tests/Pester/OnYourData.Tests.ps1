@@ -97,7 +97,7 @@ Describe 'Test-AoaiOnYourDataSecurity' {
     }
 
     It 'fails OYD-001 (and the rows the account is assignee of, saying why) without the account identity' {
-        Reset-OydScenario -Break { param($r) $r.Account.identity = @{ type = 'None' } }
+        Reset-OydScenario -Break { param($r) $r.Account.Remove('identity'); $r.Body.roleAssignments = @($r.Body.roleAssignments | Where-Object principalId -ne $script:AccountPrincipal) }
         $failing = @(Test-Oyd | Where-Object Status -ne 'Pass')
         ($failing.RuleId | Sort-Object -Unique) | Should -Be @('AOAI-OYD-001', 'AOAI-OYD-007')
         @($failing | Where-Object RuleId -eq 'AOAI-OYD-007').Count | Should -Be 3
@@ -105,7 +105,7 @@ Describe 'Test-AoaiOnYourDataSecurity' {
     }
 
     It 'fails OYD-006 (and the rows Search is assignee of) without the search identity' {
-        Reset-OydScenario -Break { param($r) $r.Search.identity = @{ type = 'None' } }
+        Reset-OydScenario -Break { param($r) $r.Search.Remove('identity'); $r.Body.roleAssignments = @($r.Body.roleAssignments | Where-Object principalId -ne $script:SearchPrincipal) }
         $failing = @(Test-Oyd | Where-Object Status -ne 'Pass')
         ($failing.RuleId | Sort-Object -Unique) | Should -Be @('AOAI-OYD-006', 'AOAI-OYD-007')
         @($failing | Where-Object RuleId -eq 'AOAI-OYD-007').Count | Should -Be 2
@@ -113,8 +113,10 @@ Describe 'Test-AoaiOnYourDataSecurity' {
 
     It 'reports a read failure as Error naming the resource' {
         Reset-OydScenario
-        Add-EmulatorFault -PathLike '*/searchServices/srch-contoso-oyd' -Status 403 -Code AuthorizationFailed -Count 1
-        $errors = @(Test-Oyd | Where-Object Status -eq 'Error')
+        Add-EmulatorFault -PathLike '/searchServices/srch-contoso-oyd' -Method GET -Status 403 -Code AuthorizationFailed -Count 1
+        $findings = @(Test-Oyd)
+        $errors = @($findings | Where-Object Status -eq 'Error')
+        ($errors.RuleId | Sort-Object -Unique) | Should -Be @('AOAI-OYD-003', 'AOAI-OYD-004', 'AOAI-OYD-005', 'AOAI-OYD-006', 'AOAI-OYD-007')
         ($errors | Where-Object RuleId -eq 'AOAI-OYD-005').Message | Should -Match 'search service srch-contoso-oyd.*403|403.*srch-contoso-oyd'
     }
 
@@ -152,7 +154,7 @@ Describe 'Grant-AoaiOnYourDataAccess' {
         for ($i = 0; $i -lt 5; $i++) {
             $puts[$i].method | Should -Be 'PUT'
             $puts[$i].path | Should -BeLike "$($expected[$i][0])/providers/Microsoft.Authorization/roleAssignments/*"
-            $puts[$i].body | Should -BeExactly ('{"properties":{"roleDefinitionId":"/subscriptions/' + $script:Sub + '/providers/Microsoft.Authorization/roleDefinitions/' + $expected[$i][1] +
+            ($puts[$i].body | ConvertTo-Json -Depth 10 -Compress) | Should -BeExactly ('{"properties":{"roleDefinitionId":"/subscriptions/' + $script:Sub + '/providers/Microsoft.Authorization/roleDefinitions/' + $expected[$i][1] +
                 '","principalId":"' + $expected[$i][2] + '","principalType":"ServicePrincipal","description":"On Your Data (Grant-AoaiOnYourDataAccess)"}}')
         }
         Clear-EmulatorRequest
@@ -184,8 +186,8 @@ Describe 'Grant-AoaiOnYourDataAccess' {
     }
 
     It 'refuses before any write when the account has no system-assigned identity, naming Enable-AoaiManagedIdentity' {
-        Reset-OydScenario -NoRoles -Break { param($r) $r.Account.identity = @{ type = 'None' } }
-        Grant-Oyd @{ ErrorVariable = 'err'; ErrorAction = 'SilentlyContinue' }
+        Reset-OydScenario -NoRoles -Break { param($r) $r.Account.Remove('identity'); $r.Body.roleAssignments = @($r.Body.roleAssignments | Where-Object principalId -ne $script:AccountPrincipal) }
+        Grant-AoaiOnYourDataAccess -ResourceId $script:ProdId -SearchServiceResourceId $script:SearchId -StorageAccountResourceId $script:StorageId -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'AoaiHardening.OnYourData.NoManagedIdentity*'
         $err[0].Exception.Message | Should -Match 'Enable-AoaiManagedIdentity'
         @(Get-EmulatorWrite).Count | Should -Be 0
@@ -193,13 +195,15 @@ Describe 'Grant-AoaiOnYourDataAccess' {
 
     It 'reports a 403 on one PUT naming the role, the assignee and the scope, and grants the other rows' {
         Reset-OydScenario -NoRoles
-        Add-EmulatorFault -PathLike "$script:StorageId/providers/Microsoft.Authorization/roleAssignments/*" -Method PUT -Status 403 -Code AuthorizationFailed -Count 1
-        Grant-Oyd @{ ErrorVariable = 'err'; ErrorAction = 'SilentlyContinue' }
+        Add-EmulatorFault -PathLike "/storageAccounts/stcontosooyd/providers/Microsoft.Authorization/roleAssignments/" -Method PUT -Status 403 -Code AuthorizationFailed -Count 1
+        Grant-AoaiOnYourDataAccess -ResourceId $script:ProdId -SearchServiceResourceId $script:SearchId -StorageAccountResourceId $script:StorageId -ErrorVariable err -ErrorAction SilentlyContinue
         @($err).Count | Should -Be 1
         $err[0].FullyQualifiedErrorId | Should -BeLike 'AoaiHardening.OnYourData.GrantFailed*'
         $err[0].Exception.Message | Should -Match "Storage Blob Data Contributor"
         $err[0].Exception.Message | Should -Match "OpenAI account contoso-openai-prod's identity $script:AccountPrincipal"
         $err[0].Exception.Message | Should -Match ([regex]::Escape($script:StorageId))
         $err[0].Exception.Message | Should -Match 'AuthorizationFailed'
+        @(Get-RoleWrite).Count | Should -Be 5
+        @(Test-Oyd | Where-Object { $_.RuleId -eq 'AOAI-OYD-007' -and $_.Status -eq 'Fail' }).Target | Should -BeLike 'Storage Blob Data Contributor*'
     }
 }
