@@ -14,11 +14,11 @@ namespace AoaiHardening.Cmdlets.Monitoring
             cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException($"{cmdlet.MyInvocation.MyCommand.Name}: {message}"),
                 Area + reason, ErrorCategory.InvalidArgument, target));
 
-        /// <summary>An ARM failure on one account: a 404 on the account's own read is AoaiHardening.Account.NotFound.</summary>
+        /// <summary>An ARM failure on one account, naming the account and the step; a 404 on a read is AoaiHardening.Account.NotFound.</summary>
         public static ErrorRecord Arm(AoaiCmdlet cmdlet, ArmRequestException ex, AccountId account, string step, string reason, object? target)
         {
-            if (ex.Status == 404 && ex.Method == "GET" && ex.ErrorCode != null && ex.ErrorCode.IndexOf("NotFound", StringComparison.OrdinalIgnoreCase) >= 0 &&
-                ex.ResourcePath.TrimEnd('/').EndsWith(account.Name, StringComparison.OrdinalIgnoreCase))
+            // Reads of a setting or rule that may be absent treat 404 as "absent"; a 404 that reaches here is the account's.
+            if (ex.Status == 404 && ex.Method == "GET")
                 return cmdlet.ArmErrorRecord(ex, "AoaiHardening.Account.NotFound", $"reading account '{account.Name}' ({account.Id})", account.Id);
             return cmdlet.ArmErrorRecord(ex, Area + reason, $"{step} on account '{account.Name}' ({account.Id})", target);
         }
