@@ -83,6 +83,7 @@ public sealed class ArmEmulator : IAsyncDisposable
         new NetworkProvider(state).Map(app);
         new PrivateDnsProvider(state).Map(app);
         new KeyVaultProvider(state).Map(app);
+        new InsightsProvider(state).Map(app);
         new GenericProvider(state).Map(app);
 
         // After the providers: they register how seeded resources are split and completed (a virtual network's inline subnets).

@@ -19,7 +19,14 @@ internal sealed class ArmException(int status, string code, string message) : Ex
         return this;
     }
 
-    public ArmReply ToReply() => new(Status, ArmErrors.Envelope(Code, Message), Headers);
+    /// <summary>
+    /// True for the RPs whose spec declares an unwrapped error body <c>{"code","message"}</c> (Microsoft.Insights
+    /// diagnosticSettings, arm-api.md §4.1) instead of ARM's <c>{"error":{…}}</c>.
+    /// </summary>
+    public bool Unwrapped { get; init; }
+
+    public ArmReply ToReply() => new(Status,
+        Unwrapped ? new JsonObject { ["code"] = Code, ["message"] = Message } : ArmErrors.Envelope(Code, Message), Headers);
 }
 
 /// <summary>The ARM-layer errors, with the codes and (start of the) messages the real service uses.</summary>

@@ -40,6 +40,7 @@ internal sealed partial class CognitiveServicesProvider
         RegisterDeployments();
         RegisterRaiPolicies();
         RegisterRaiBlocklists();
+        RegisterDefenderForAISettings();
     }
 
     public void Map(IEndpointRouteBuilder routes)
@@ -64,6 +65,7 @@ internal sealed partial class CognitiveServicesProvider
         MapDeployments(accounts);
         MapRaiPolicies(accounts);
         MapRaiBlocklists(accounts);
+        MapDefenderForAISettings(accounts);
     }
 
     private ArmReply List(HttpContext ctx, string? resourceGroup)

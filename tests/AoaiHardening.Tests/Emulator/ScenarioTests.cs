@@ -69,18 +69,18 @@ public sealed class ScenarioTests(EmulatorFixture emu) : EmulatorTest(emu)
             ["type"] = "Microsoft.KeyVault/vaults", ["name"] = "kv-test", ["location"] = "eastus",
             ["properties"] = new JsonObject { ["enableRbacAuthorization"] = true, ["someFutureField"] = new JsonArray("a") },
         };
-        // A child type no provider implements (deployments have their own routes now): served as stored, by id.
-        var child = new JsonObject { ["type"] = "Microsoft.CognitiveServices/accounts/defenderForAISettings", ["name"] = "acct-a/Default", ["properties"] = new JsonObject() };
+        // A type no provider implements: served as stored, by id.
+        var child = new JsonObject { ["type"] = "Microsoft.Web/sites", ["name"] = "app-test", ["location"] = "eastus", ["properties"] = new JsonObject() };
         Emu.Reset(Scenario(Account("acct-a"), vault, child));
         var vaultPath = $"{GroupPath()}/providers/Microsoft.KeyVault/vaults/kv-test";
 
         var stored = await (await Emu.Http.GetAsync($"{vaultPath}?api-version=2026-02-01")).JsonAsync();
-        var served = await (await Emu.Http.GetAsync(Api(AccountPath("acct-a") + "/defenderForAISettings/Default"))).JsonAsync();
+        var served = await (await Emu.Http.GetAsync($"{GroupPath()}/providers/Microsoft.Web/sites/app-test?api-version=2024-04-01")).JsonAsync();
 
         Assert.Equal(vaultPath, (string?)stored["id"]);
         Assert.Equal("Microsoft.KeyVault/vaults", (string?)stored["type"]);
         Assert.True(JsonNode.DeepEquals(vault["properties"], stored["properties"]));
-        Assert.Equal("acct-a/Default", (string?)served["name"]);
+        Assert.Equal("app-test", (string?)served["name"]);
         await (await Emu.Http.GetAsync($"{GroupPath()}/providers/Microsoft.KeyVault/vaults/kv-other?api-version=2026-02-01")).AssertErrorAsync(404, "ResourceNotFound");
     }
 
