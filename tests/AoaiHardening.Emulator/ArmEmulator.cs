@@ -84,6 +84,8 @@ public sealed class ArmEmulator : IAsyncDisposable
         new PrivateDnsProvider(state).Map(app);
         new KeyVaultProvider(state).Map(app);
         new InsightsProvider(state).Map(app);
+        new SearchProvider(state).Map(app);
+        new StorageProvider(state).Map(app);
         new GenericProvider(state).Map(app);
 
         // After the providers: they register how seeded resources are split and completed (a virtual network's inline subnets).
