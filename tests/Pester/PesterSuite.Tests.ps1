@@ -217,6 +217,7 @@ Describe 'Invoke-AoaiHardeningPester (offline)' {
         Reset-TestEmulator
         Connect-TestEmulator | Out-Null
         $script:Exported = Join-Path $TestDrive 'accounts.json'
+        Set-TestMonitoring
         Export-TestAccounts $script:Exported
     }
 
