@@ -66,12 +66,17 @@ Describe 'Test-AoaiHardening (live)' {
 
     It 'gives the same findings live and offline for the same resources' {
         $file = Join-Path $TestDrive 'accounts.json'
+        Set-TestMonitoring
         Export-TestAccounts $file
         $key = { '{0}|{1}|{2}|{3}|{4}' -f $_.RuleId, $_.ResourceId, $_.Status, $_.Actual, $_.Severity }
         $live = @(Test-AoaiHardening -Baseline Strict -IncludeAllKinds | ForEach-Object $key | Sort-Object)
         $offline = @(Test-AoaiHardening -Path $file -Baseline Strict -IncludeAllKinds | ForEach-Object $key | Sort-Object)
         $live.Count | Should -BeGreaterThan 20
         $offline | Should -Be $live
+        # The monitoring rules are judged alike, with every status the seeded state gives.
+        @($live | Where-Object { $_ -like 'AOAI-MON-002|*contoso-openai-prod|Pass|*' }).Count | Should -Be 1
+        @($live | Where-Object { $_ -like 'AOAI-MON-003|*contoso-openai-prod|Fail|*' }).Count | Should -Be 1
+        @($live | Where-Object { $_ -like 'AOAI-MON-001|*contoso-openai-dev|Fail|no diagnostic settings|*' }).Count | Should -Be 1
     }
 
     It 'composes with the fixing cmdlets in one pipeline' {

@@ -69,7 +69,7 @@ Describe 'Invoke-AoaiHardeningPester (live)' {
         $run | Should -Not -BeNullOrEmpty
         $run.GetType().FullName | Should -Be 'Pester.Run'
         $expected = Get-ExpectedTest @(Test-AoaiHardening)
-        $expected.Count | Should -Be 42 -Because '3 OpenAI/AIServices accounts x 14 Default rules'
+        $expected.Count | Should -Be 45 -Because '3 OpenAI/AIServices accounts x 15 Default rules'
         @($run.Tests.ExpandedName | Sort-Object) | Should -Be @($expected.Keys | Sort-Object)
         $run.Tests.ExpandedName | Should -Contain 'AOAI-IAM-001 contoso-openai-prod'
         $run.Tests.ExpandedName | Should -Contain 'AOAI-NET-004 contoso-openai-dev'
@@ -217,6 +217,7 @@ Describe 'Invoke-AoaiHardeningPester (offline)' {
         Reset-TestEmulator
         Connect-TestEmulator | Out-Null
         $script:Exported = Join-Path $TestDrive 'accounts.json'
+        Set-TestMonitoring
         Export-TestAccounts $script:Exported
     }
 

@@ -130,20 +130,39 @@ function Invoke-EmulatorArm {
 
 function Export-TestAccounts {
     # What ARM returns, as one JSON array: the offline twin of the live accounts. With the related resources the rules
-    # read: role assignments (AOAI-IAM-003/004) and each account's deployments and RAI policies (AOAI-CSF-*), as the ARM
-    # lists return them.
+    # read: role assignments (AOAI-IAM-003/004), each account's deployments and RAI policies (AOAI-CSF-*), diagnostic
+    # settings and Defender for AI settings, and the subscription's scheduled query rules (AOAI-MON-*), as the ARM lists
+    # return them. Offline, a type no account has is "not exported" (NotEvaluated): seed one with Set-TestMonitoring.
     param([Parameter(Mandatory)][string] $Path)
     $items = [System.Collections.Generic.List[string]]::new()
     foreach ($account in Get-AoaiAccount -Kind *) {
         $items.Add($account.RawJson)
-        foreach ($child in 'deployments', 'raiPolicies') {
+        foreach ($child in 'deployments', 'raiPolicies', 'defenderForAISettings') {
             foreach ($item in Get-EmulatorArmList "$($account.Id)/$child" '2025-09-01') { $items.Add(($item | ConvertTo-Json -Depth 20 -Compress)) }
         }
+        # Monitoring (AOAI-MON-001/002): the account's diagnostic settings (extension resources, joined by id prefix).
+        foreach ($item in Get-EmulatorArmList "$($account.Id)/providers/Microsoft.Insights/diagnosticSettings" '2021-05-01-preview') { $items.Add(($item | ConvertTo-Json -Depth 20 -Compress)) }
     }
     foreach ($a in Get-EmulatorArmList "/subscriptions/$(Get-ScenarioSubscriptionId)/providers/Microsoft.Authorization/roleAssignments" '2022-04-01') {
         $items.Add(($a | ConvertTo-Json -Depth 20 -Compress))
     }
+    # AOAI-MON-002: the subscription's scheduled query rules (joined by their scopes).
+    foreach ($r in Get-EmulatorArmList "/subscriptions/$(Get-ScenarioSubscriptionId)/providers/Microsoft.Insights/scheduledQueryRules" '2023-12-01') {
+        $items.Add(($r | ConvertTo-Json -Depth 20 -Compress))
+    }
     '[' + ($items -join ',') + ']' | Set-Content -Path $Path -Encoding utf8
+}
+
+function Set-TestMonitoring {
+    # Monitoring state on contoso-openai-prod, as another tool would make it: a diagnostic setting sending Audit only
+    # (AOAI-MON-001 fails), Defender for AI Disabled (MON-003 fails) and a detection alert rule on its workspace (MON-002
+    # passes). Every monitoring type is then in an export, so offline "none" means none, as live.
+    $prod = Get-ScenarioAccountId -ResourceGroupName rg-ai-prod -Name contoso-openai-prod
+    $sub = Get-ScenarioSubscriptionId
+    $law = "/subscriptions/$sub/resourceGroups/rg-ai-prod/providers/Microsoft.OperationalInsights/workspaces/law-contoso-prod"
+    Invoke-EmulatorArm -Method PUT -Path "$prod/providers/Microsoft.Insights/diagnosticSettings/audit-only" -ApiVersion '2021-05-01-preview' -Body @{ properties = @{ workspaceId = $law; logs = @(@{ category = 'Audit'; enabled = $true }) } } | Out-Null
+    Invoke-EmulatorArm -Method PUT -Path "$prod/defenderForAISettings/Default" -ApiVersion '2025-09-01' -Body @{ properties = @{ state = 'Disabled' } } | Out-Null
+    New-AoaiAlertRule -ResourceId $prod -WorkspaceResourceId $law -ActionGroupResourceId "/subscriptions/$sub/resourceGroups/rg-ai-prod/providers/Microsoft.Insights/actionGroups/ag-ai-security" -Detection KeyAuthInUse | Out-Null
 }
 
 function Get-ScenarioAccountId {

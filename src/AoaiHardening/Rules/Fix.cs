@@ -15,6 +15,7 @@ namespace AoaiHardening.Rules
         public string? KeyName { get; set; }
         public string[]? AllowedFqdn { get; set; }
         public string? WorkspaceResourceId { get; set; }
+        public string? ActionGroupResourceId { get; set; }
         public string? ContentFilterPolicyName { get; set; }
     }
 

@@ -173,13 +173,15 @@ namespace AoaiHardening.Tests.Rules
         }
 
         [Fact]
-        public void Unimplemented_rules_run_only_when_named_and_say_why_they_are_not_evaluated()
+        public void Rules_whose_related_resources_are_not_in_the_input_say_what_is_missing()
         {
             var finding = One(Account(), "AOAI-MON-001");
             Assert.Equal(AoaiFindingStatus.NotEvaluated, finding.Status);
             Assert.Contains("diagnosticSettings", finding.Message);
             var strict = new HardeningEngine(new EngineOptions { Baseline = Baseline.Strict });
-            Assert.DoesNotContain(strict.Selected, r => r.Id == "AOAI-MON-001");
+            Assert.Contains(strict.Selected, r => r.Id == "AOAI-MON-001");
+            // Every rule has its condition; the On Your Data rules have theirs in Test-AoaiOnYourDataSecurity.
+            Assert.All(RuleCatalog.All, r => Assert.True(r.Evaluate != null || r.EvaluatedBy != null, r.Id));
         }
 
         [Fact]

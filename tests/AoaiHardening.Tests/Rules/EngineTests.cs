@@ -15,8 +15,8 @@ namespace AoaiHardening.Tests.Rules
         {
             var @default = new HardeningEngine(new EngineOptions { Baseline = Baseline.Default }).Selected.Select(r => r.Id).ToList();
             var strict = new HardeningEngine(new EngineOptions { Baseline = Baseline.Strict }).Selected.Select(r => r.Id).ToList();
-            Assert.Equal(new[] { "AOAI-NET-001", "AOAI-NET-004", "AOAI-NET-005", "AOAI-IAM-001", "AOAI-IAM-002", "AOAI-IAM-003", "AOAI-ENC-001", "AOAI-ENC-002", "AOAI-ENC-003", "AOAI-ENC-004", "AOAI-ENC-005", "AOAI-CSF-001", "AOAI-CSF-002", "AOAI-CSF-004" }, @default);
-            Assert.Equal(new[] { "AOAI-NET-001", "AOAI-NET-002", "AOAI-NET-003", "AOAI-NET-004", "AOAI-NET-005", "AOAI-NET-006", "AOAI-NET-007", "AOAI-IAM-001", "AOAI-IAM-002", "AOAI-IAM-003", "AOAI-IAM-004", "AOAI-ENC-001", "AOAI-ENC-002", "AOAI-ENC-003", "AOAI-ENC-004", "AOAI-ENC-005", "AOAI-CSF-001", "AOAI-CSF-002", "AOAI-CSF-003", "AOAI-CSF-004", "AOAI-CSF-005" }, strict);
+            Assert.Equal(new[] { "AOAI-NET-001", "AOAI-NET-004", "AOAI-NET-005", "AOAI-IAM-001", "AOAI-IAM-002", "AOAI-IAM-003", "AOAI-ENC-001", "AOAI-ENC-002", "AOAI-ENC-003", "AOAI-ENC-004", "AOAI-ENC-005", "AOAI-CSF-001", "AOAI-CSF-002", "AOAI-CSF-004", "AOAI-MON-001" }, @default);
+            Assert.Equal(new[] { "AOAI-NET-001", "AOAI-NET-002", "AOAI-NET-003", "AOAI-NET-004", "AOAI-NET-005", "AOAI-NET-006", "AOAI-NET-007", "AOAI-IAM-001", "AOAI-IAM-002", "AOAI-IAM-003", "AOAI-IAM-004", "AOAI-ENC-001", "AOAI-ENC-002", "AOAI-ENC-003", "AOAI-ENC-004", "AOAI-ENC-005", "AOAI-CSF-001", "AOAI-CSF-002", "AOAI-CSF-003", "AOAI-CSF-004", "AOAI-CSF-005", "AOAI-MON-001", "AOAI-MON-002", "AOAI-MON-003" }, strict);
         }
 
         [Fact]
@@ -41,7 +41,7 @@ namespace AoaiHardening.Tests.Rules
             };
             var baseline = Baseline.FromData(data, "contoso.psd1");
             var engine = new HardeningEngine(new EngineOptions { Baseline = baseline });
-            Assert.Equal(new[] { "AOAI-NET-001", "AOAI-NET-002", "AOAI-NET-004", "AOAI-NET-005", "AOAI-IAM-001", "AOAI-IAM-002", "AOAI-IAM-003", "AOAI-CSF-001", "AOAI-CSF-002", "AOAI-CSF-004" }, engine.Selected.Select(r => r.Id));
+            Assert.Equal(new[] { "AOAI-NET-001", "AOAI-NET-002", "AOAI-NET-004", "AOAI-NET-005", "AOAI-IAM-001", "AOAI-IAM-002", "AOAI-IAM-003", "AOAI-CSF-001", "AOAI-CSF-002", "AOAI-CSF-004", "AOAI-MON-001" }, engine.Selected.Select(r => r.Id));
             var finding = engine.Evaluate(new AoaiHardening.Rules.Input.AccountInput(Account(), Array.Empty<AoaiHardening.Rules.Input.InputResource>()), new System.Collections.Generic.HashSet<string>())
                 .Single(f => f.RuleId == "AOAI-NET-005");
             Assert.Equal(AoaiSeverity.High, finding.Severity);

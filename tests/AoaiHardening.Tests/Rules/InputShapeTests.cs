@@ -190,7 +190,8 @@ namespace AoaiHardening.Tests.Rules
             }
 
             // Each implemented rule is seen both passing and failing (or not applicable) across the accounts.
-            foreach (var id in implemented)
+            // The monitoring rules read resources these files do not hold (NotEvaluated everywhere): MonitoringRuleTests covers them.
+            foreach (var id in implemented.Where(i => !i.StartsWith("AOAI-MON-", StringComparison.Ordinal)))
             {
                 var statuses = rest.Where(p => p.Key.Split(' ')[1] == id).Select(p => p.Value).Distinct().ToList();
                 Assert.Contains(AoaiFindingStatus.Pass, statuses);

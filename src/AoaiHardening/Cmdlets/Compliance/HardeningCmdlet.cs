@@ -142,6 +142,9 @@ namespace AoaiHardening.Cmdlets.Compliance
         private Services.ContentSafetyService? _contentSafety;
         private Services.ContentSafetyService ContentSafety => _contentSafety ??= new Services.ContentSafetyService(Arm);
 
+        private Services.MonitoringService? _monitoring;
+        private Services.MonitoringService Monitoring => _monitoring ??= new Services.MonitoringService(Arm);
+
         private IReadOnlyDictionary<string, Func<AoaiAccount, IReadOnlyList<InputResource>>> LiveReaders => _liveReaders ??=
             new Dictionary<string, Func<AoaiAccount, IReadOnlyList<InputResource>>>(StringComparer.OrdinalIgnoreCase)
             {
@@ -154,6 +157,10 @@ namespace AoaiHardening.Cmdlets.Compliance
                 // One content-safety service for the scan; the CSF rules ask for the policies only when a deployment names one.
                 [ContentSafetyRules.DeploymentsType] = account => ContentSafetyRules.ReadDeployments(ContentSafety, account, Call),
                 [ContentSafetyRules.PoliciesType] = account => ContentSafetyRules.ReadPolicies(ContentSafety, account, Call),
+                // One monitoring service for the scan: the scheduled query rules of a subscription are listed once, for every account.
+                [MonitoringRules.DiagnosticSettingsType] = account => MonitoringRules.ReadDiagnosticSettings(Monitoring, account, Call),
+                [MonitoringRules.AlertRulesType] = account => MonitoringRules.ReadAlertRules(Monitoring, account, Call),
+                [MonitoringRules.DefenderType] = account => MonitoringRules.ReadDefender(Monitoring, account, Call),
             };
 
         private void EvaluateLive(AoaiAccount account)

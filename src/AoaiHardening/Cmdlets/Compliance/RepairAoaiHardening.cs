@@ -43,6 +43,11 @@ namespace AoaiHardening.Cmdlets.Compliance
         [ValidateNotNullOrEmpty]
         public string? WorkspaceResourceId { get; set; }
 
+        /// <summary>The action group the detection alerts notify (AOAI-MON-002, with -WorkspaceResourceId).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ActionGroupResourceId { get; set; }
+
         /// <summary>
         /// The content filter (RAI policy) for the content-safety fixes (AOAI-CSF-001..005): attached to each failing
         /// deployment, and created from the Strict preset when the account does not have it.
@@ -78,6 +83,7 @@ namespace AoaiHardening.Cmdlets.Compliance
                 KeyName = KeyName,
                 AllowedFqdn = AllowedFqdn,
                 WorkspaceResourceId = WorkspaceResourceId,
+                ActionGroupResourceId = ActionGroupResourceId,
                 ContentFilterPolicyName = ContentFilterPolicyName,
             };
             _available = new HashSet<string>(MyInvocation.MyCommand.Module?.ExportedCmdlets.Keys ?? Enumerable.Empty<string>(), StringComparer.OrdinalIgnoreCase);

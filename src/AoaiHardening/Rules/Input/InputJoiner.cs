@@ -18,6 +18,8 @@ namespace AoaiHardening.Rules.Input
         private const string ZoneGroupsType = "Microsoft.Network/privateEndpoints/privateDnsZoneGroups";
         private const string VaultsType = "Microsoft.KeyVault/vaults";
         private const string KeysType = "Microsoft.KeyVault/vaults/keys";
+        private const string DiagnosticSettingsType = "Microsoft.Insights/diagnosticSettings";
+        private const string AlertRulesType = "Microsoft.Insights/scheduledQueryRules";
 
         /// <summary>One AccountInput per Microsoft.CognitiveServices/accounts resource, in input order; Related keeps input order.</summary>
         public static IEnumerable<AccountInput> Join(IEnumerable<InputResource> resources)
@@ -40,6 +42,9 @@ namespace AoaiHardening.Rules.Input
             private readonly Dictionary<string, List<int>> accountsByEndpointId = NewIndex();
             private readonly Dictionary<int, List<int>> accountsOfEndpoint = new Dictionary<int, List<int>>();
             private readonly Dictionary<int, List<int>> accountsOfVault = new Dictionary<int, List<int>>();
+            // Accounts by the Log Analytics workspaces their diagnostic settings send to: an alert rule scoped to the
+            // workspace joins those accounts (AOAI-MON-002).
+            private readonly Dictionary<string, List<int>> accountsByWorkspace = NewIndex();
 
             public Index(List<InputResource> all)
             {
@@ -69,6 +74,13 @@ namespace AoaiHardening.Rules.Input
                 {
                     if (IsType(i, PrivateEndpointsType)) Put(accountsOfEndpoint, i, EndpointTargets(all[i]));
                     else if (IsType(i, VaultsType)) Put(accountsOfVault, i, VaultUsers(all[i]));
+                    else if (IsType(i, DiagnosticSettingsType))
+                    {
+                        var workspace = Json.StringOnly(At(all[i].Json, "properties", "workspaceId"));
+                        if (workspace == null) continue;
+                        foreach (var account in Ancestors(ResourceIds.Key(all[i].Id)).Where(a => isAccount[a]))
+                            Add(accountsByWorkspace, ResourceIds.Key(workspace), account);
+                    }
                 }
             }
 
@@ -106,6 +118,7 @@ namespace AoaiHardening.Rules.Input
                 if (accountsOfEndpoint.TryGetValue(i, out var endpointOf)) foreach (var a in endpointOf) yield return a;
                 if (accountsOfVault.TryGetValue(i, out var vaultOf)) foreach (var a in vaultOf) yield return a;
                 if (IsType(i, RoleAssignmentsType)) foreach (var a in AssignmentTargets(resource)) yield return a;
+                if (IsType(i, AlertRulesType)) foreach (var a in AlertRuleTargets(resource).Distinct()) yield return a;
                 if (ConnectedEndpointOf(i) is string endpoint && accountsByEndpointId.TryGetValue(endpoint, out var connected))
                     foreach (var a in connected) yield return a;
             }
@@ -128,6 +141,17 @@ namespace AoaiHardening.Rules.Input
                 var key = ResourceIds.Key(scope);
                 var atAccount = byId.TryGetValue(key, out var found) ? found.Where(j => isAccount[j]) : Enumerable.Empty<int>();
                 return accountsByGroup.TryGetValue(key, out var inGroup) ? atAccount.Concat(inGroup) : atAccount;
+            }
+
+            /// <summary>The accounts a scheduled query rule watches: its scopes name the account, or a workspace the account's diagnostic settings send to.</summary>
+            private IEnumerable<int> AlertRuleTargets(InputResource rule)
+            {
+                foreach (var scope in Json.Strings(At(rule.Json, "properties", "scopes")))
+                {
+                    var key = ResourceIds.Key(scope);
+                    if (byId.TryGetValue(key, out var found)) foreach (var j in found.Where(j => isAccount[j])) yield return j;
+                    if (accountsByWorkspace.TryGetValue(key, out var viaWorkspace)) foreach (var j in viaWorkspace) yield return j;
+                }
             }
 
             /// <summary>For a private endpoint or one of its DNS zone groups: the endpoint's id key; else null.</summary>
