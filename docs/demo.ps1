@@ -68,10 +68,20 @@ Write-Step 'Prove the filter works: Test-AoaiContentFilter sends the probe suite
 Test-AoaiContentFilter -ResourceGroupName rg-ai-prod -AccountName contoso-openai-prod -DeploymentName gpt-4o, gpt-4o-mini |
     Format-Table DeploymentName, ProbeName, Expected, Actual, Passed, @{ n = 'Fired'; e = { $_.CategoriesFired -join ', ' } } -AutoSize | Out-Host
 
+Write-Step 'Monitoring: logs to Log Analytics, detection alerts, Defender for AI (AOAI-MON-001..003)'
+$rg = "/subscriptions/$SubscriptionId/resourceGroups/rg-ai-prod/providers"
+$prod = Get-AoaiAccount -ResourceGroupName rg-ai-prod -Name contoso-openai-prod
+$prod | Set-AoaiDiagnosticSetting -WorkspaceResourceId "$rg/Microsoft.OperationalInsights/workspaces/law-contoso-prod" | Out-Null
+$prod | New-AoaiAlertRule -WorkspaceResourceId "$rg/Microsoft.OperationalInsights/workspaces/law-contoso-prod" `
+    -ActionGroupResourceId "$rg/Microsoft.Insights/actionGroups/ag-ai-security" -PassThru | Out-Host
+$prod | Enable-AoaiDefenderForAI | Out-Null
+Test-AoaiHardening -Baseline Strict -Rule AOAI-MON-* -ResourceGroupName rg-ai-prod -Name contoso-openai-prod |
+    Format-Table ResourceName, RuleId, Status, Message -AutoSize | Out-Host
+
 Write-Step 'Run the fix again: already compliant, nothing is written'
 Get-AoaiAccount | Disable-AoaiLocalAuth -Verbose 4>&1 | ForEach-Object { Write-Host "  $_" }
 
 # The demo is also a check: it fails if the repair did not hold.
 Assert-AoaiHardening -Rule AOAI-IAM-001
-Assert-AoaiHardening -Baseline Strict -Rule AOAI-CSF-* -ResourceGroupName rg-ai-prod -Name contoso-openai-prod
+Assert-AoaiHardening -Baseline Strict -Rule AOAI-CSF-*, AOAI-MON-* -ResourceGroupName rg-ai-prod -Name contoso-openai-prod
 Write-Host "`nEvery account now requires Microsoft Entra ID (AOAI-IAM-001 passes). The remaining failures name the cmdlets that will fix them." -ForegroundColor Green

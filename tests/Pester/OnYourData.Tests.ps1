@@ -120,6 +120,17 @@ Describe 'Test-AoaiOnYourDataSecurity' {
         ($errors | Where-Object RuleId -eq 'AOAI-OYD-005').Message | Should -Match 'search service srch-contoso-oyd.*403|403.*srch-contoso-oyd'
     }
 
+    It 'feeds Assert-AoaiHardening: silent on the secure scenario, one error listing the failures otherwise' {
+        Reset-OydScenario
+        { Test-Oyd | Assert-AoaiHardening -ErrorAction Stop } | Should -Not -Throw
+        Reset-OydScenario -Break { param($r) $r.Search.properties.publicNetworkAccess = 'enabled' }
+        $thrown = { Test-Oyd | Assert-AoaiHardening -ErrorAction Stop } | Should -Throw -ErrorId 'AoaiHardening.Assert.Failed*' -PassThru
+        $thrown.Exception.Message | Should -Match '1 hardening finding\(s\) failed in the given findings'
+        $thrown.Exception.Message | Should -Match 'AOAI-OYD-003'
+        @($thrown.Exception.Failures).Count | Should -Be 1
+        @(Get-EmulatorWrite).Count | Should -Be 0
+    }
+
     It 'refuses malformed ids before any request' {
         Reset-OydScenario
         { Test-AoaiOnYourDataSecurity -ResourceId $script:ProdId -SearchServiceResourceId $script:StorageId -StorageAccountResourceId $script:StorageId -ErrorAction Stop } |
