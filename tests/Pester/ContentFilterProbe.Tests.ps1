@@ -444,20 +444,15 @@ Describe 'Test-AoaiContentFilter' {
 
         It 'stops promptly on Ctrl+C while the data plane is slow to answer' {
             Add-EmulatorFault -PathLike 'chat/completions' -HostLike $script:DataHost -Kind latency -LatencyMs 60000
-            $ps = [powershell]::Create()
+            $run = Start-TestCommand Test-AoaiContentFilter @{ ResourceId = $script:ProdId; DeploymentName = 'gpt-4o-strict' }
             try {
-                # The session (connection) and the proxy variables are process-wide, so a fresh runspace only needs the module.
-                $null = $ps.AddScript("Import-Module '$(Get-TestModuleManifest)'; Test-AoaiContentFilter -ResourceId '$script:ProdId' -DeploymentName gpt-4o-strict")
-                $invocation = $ps.BeginInvoke()
                 $deadline = [DateTime]::UtcNow.AddSeconds(30)
                 while (@((Invoke-EmulatorControl -Path 'faults').value).Count -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
                 @((Invoke-EmulatorControl -Path 'faults').value).Count | Should -Be 0 -Because 'the cmdlet is waiting for the slow probe'
 
-                $stop = $ps.BeginStop($null, $null)
-                $stop.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(20)) | Should -BeTrue -Because 'the token reaches the data-plane request'
-                $ps.EndStop($stop)
-                $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-                $invocation.IsCompleted | Should -BeTrue
+                Stop-TestCommand $run | Should -BeTrue -Because 'the token reaches the data-plane request'
+                $run.PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
+                $run.Invocation.IsCompleted | Should -BeTrue
                 # The abandoned request is logged when the emulator notices the abort; wait for it so no later test sees it.
                 $deadline = [DateTime]::UtcNow.AddSeconds(10)
                 while (-not @(Get-ChatRequests | Where-Object { (Get-RequestFault $_) -eq 'latency' }) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
@@ -465,7 +460,7 @@ Describe 'Test-AoaiContentFilter' {
                 $chats.Count | Should -Be 1 -Because 'no probe was sent after the stop'
             }
             finally {
-                $ps.Dispose()
+                $run.PowerShell.Dispose()
             }
         }
 

@@ -313,20 +313,15 @@ Describe 'Invoke-AoaiKeyRotation' {
 
     It 'stops promptly on Ctrl+C while Key Vault is slow to answer' {
         Add-EmulatorFault -PathLike "/secrets/$script:Secret" -HostLike $script:VaultHost -Method GET -Kind latency -LatencyMs 60000
-        $ps = [powershell]::Create()
+        $run = Start-TestCommand Invoke-AoaiKeyRotation @{ ResourceId = $script:ProdId; KeyVaultName = $script:Vault; SecretName = $script:Secret; Confirm = $false }
         try {
-            # The session (connection) and the proxy variables are process-wide, so a fresh runspace only needs the module.
-            $null = $ps.AddScript("Import-Module '$(Get-TestModuleManifest)'; Invoke-AoaiKeyRotation -ResourceId '$script:ProdId' -KeyVaultName $script:Vault -SecretName $script:Secret -Confirm:`$false")
-            $invocation = $ps.BeginInvoke()
             $deadline = [DateTime]::UtcNow.AddSeconds(30)
             while (@((Invoke-EmulatorControl -Path 'faults').value).Count -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
             @((Invoke-EmulatorControl -Path 'faults').value).Count | Should -Be 0 -Because 'the cmdlet is waiting for the slow secret read'
 
-            $stop = $ps.BeginStop($null, $null)
-            $stop.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(20)) | Should -BeTrue -Because 'the token reaches the SecretClient call'
-            $ps.EndStop($stop)
-            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            $invocation.IsCompleted | Should -BeTrue
+            Stop-TestCommand $run | Should -BeTrue -Because 'the token reaches the SecretClient call'
+            $run.PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
+            $run.Invocation.IsCompleted | Should -BeTrue
             (Get-Regenerations).Count | Should -Be 0
             # The abandoned request is logged when the emulator notices the abort; wait for it so no later test sees it.
             $deadline = [DateTime]::UtcNow.AddSeconds(10)
@@ -336,7 +331,7 @@ Describe 'Invoke-AoaiKeyRotation' {
             $abandoned[0].status | Should -BeNullOrEmpty -Because 'no answer reached the stopped client'
         }
         finally {
-            $ps.Dispose()
+            $run.PowerShell.Dispose()
         }
     }
 

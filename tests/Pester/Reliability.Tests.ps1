@@ -17,24 +17,19 @@ Describe 'Stopping a cmdlet' {
 
     It 'stops promptly while waiting for an operation that never finishes' {
         Add-EmulatorFault -PathLike '/accounts/contoso-openai-prod' -Method PATCH -Kind lroStuck
-        $ps = [powershell]::Create()
+        $run = Start-TestCommand Disable-AoaiLocalAuth @{ ResourceId = $script:ProdId; WarningAction = 'SilentlyContinue' }
         try {
-            # The session (connection) is process-wide, so a fresh runspace only needs the module.
-            $null = $ps.AddScript("Import-Module '$(Get-TestModuleManifest)'; Disable-AoaiLocalAuth -ResourceId '$script:ProdId' -WarningAction SilentlyContinue")
-            $invocation = $ps.BeginInvoke()
             $deadline = [DateTime]::UtcNow.AddSeconds(30)
             while (@(Get-EmulatorRequest -Method GET -PathLike '*/operationStatuses/*').Count -lt 2 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
             @(Get-EmulatorRequest -Method GET -PathLike '*/operationStatuses/*').Count | Should -BeGreaterOrEqual 2 -Because 'the cmdlet is polling the stuck operation'
 
-            $stop = $ps.BeginStop($null, $null)
             # Without cancellation the cmdlet would wait for the 30-minute LRO timeout.
-            $stop.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(20)) | Should -BeTrue
-            $ps.EndStop($stop)
-            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            $invocation.IsCompleted | Should -BeTrue
+            Stop-TestCommand $run | Should -BeTrue
+            $run.PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
+            $run.Invocation.IsCompleted | Should -BeTrue
         }
         finally {
-            $ps.Dispose()
+            $run.PowerShell.Dispose()
         }
     }
 }

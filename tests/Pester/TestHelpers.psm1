@@ -128,6 +128,28 @@ function Invoke-EmulatorArm {
     Invoke-RestMethod @params
 }
 
+function Start-TestCommand {
+    # Runs one module command in a runspace of its own, in the background (the session and proxy variables are
+    # process-wide, so the runspace only needs the module). The module is imported in a pipeline of its own, so the
+    # command is the only pipeline a stop meets: stopping a multi-statement script races PowerShell's disposal of its
+    # nested pipelines, and the ObjectDisposedException that can follow on the stop thread ends the whole process.
+    param([Parameter(Mandatory)][string] $Name, [hashtable] $Parameters = @{})
+    $ps = [powershell]::Create()
+    $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Get-TestModuleManifest)).Invoke()
+    $ps.Commands.Clear()
+    $null = $ps.AddCommand($Name).AddParameters($Parameters)
+    [pscustomobject]@{ PowerShell = $ps; Invocation = $ps.BeginInvoke() }
+}
+
+function Stop-TestCommand {
+    # Stops a command from Start-TestCommand as Ctrl+C would; true when it stopped within the time given.
+    param([Parameter(Mandatory)] $Run, [int] $TimeoutSeconds = 20)
+    $stop = $Run.PowerShell.BeginStop($null, $null)
+    if (-not $stop.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds($TimeoutSeconds))) { return $false }
+    $Run.PowerShell.EndStop($stop)
+    $true
+}
+
 function Export-TestAccounts {
     # What ARM returns, as one JSON array: the offline twin of the live accounts. With the related resources the rules
     # read: role assignments (AOAI-IAM-003/004), each account's deployments and RAI policies (AOAI-CSF-*), diagnostic
