@@ -7,32 +7,22 @@ namespace AoaiHardening.Arm
     /// <summary>
     /// A validated Microsoft.Key Vault vault resource id. Parsed before any request, so a typo is refused without touching Azure.
     /// </summary>
-    public sealed class KeyVaultResourceId
+    public sealed class KeyVaultResourceId : ResourceGroupResourceId
     {
         public const string ResourceType = "Microsoft.KeyVault/vaults";
 
         // Vault names: 3-24 characters, letters, digits and '-', starting with a letter, ending with a letter or digit, no "--".
         private static readonly Regex VaultName = new Regex(@"^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$", RegexOptions.CultureInvariant);
 
-        private KeyVaultResourceId(string subscriptionId, string resourceGroupName, string name)
+        private KeyVaultResourceId(string subscriptionId, string resourceGroupName, string name) : base(subscriptionId, resourceGroupName, name)
         {
-            SubscriptionId = subscriptionId;
-            ResourceGroupName = resourceGroupName;
-            Name = name;
         }
 
-        public string SubscriptionId { get; }
-        public string ResourceGroupName { get; }
-        public string Name { get; }
-        public string Id => $"/subscriptions/{SubscriptionId}/resourceGroups/{ResourceGroupName}/providers/{ResourceType}/{Name}";
-
-        public override string ToString() => Id;
+        protected override string Type => ResourceType;
 
         public static KeyVaultResourceId Create(string subscriptionId, string resourceGroupName, string name)
         {
-            AccountId.ValidateSubscriptionId(subscriptionId);
-            AccountId.ValidateResourceGroupName(resourceGroupName);
-            ValidateName(name);
+            Validate(subscriptionId, resourceGroupName, () => ValidateName(name));
             return new KeyVaultResourceId(subscriptionId, resourceGroupName, name);
         }
 

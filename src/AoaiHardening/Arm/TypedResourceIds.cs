@@ -4,7 +4,7 @@ using Azure.Core;
 namespace AoaiHardening.Arm
 {
     /// <summary>
-    /// The parse every typed resource id shares (subnets, vaults): a well-formed /subscriptions/…/resourceGroups/… id of
+    /// The parse every typed resource id shares (subnets, vaults, search services, storage accounts): a well-formed /subscriptions/…/resourceGroups/… id of
     /// exactly the expected type, whose names the caller's factory then validates; every failure an ArgumentException
     /// that quotes the input and says what was expected.
     /// </summary>
@@ -32,6 +32,38 @@ namespace AoaiHardening.Arm
             }
         }
     }
+    /// <summary>
+    /// A validated id of a resource that sits directly in a resource group (a vault, a search service, a storage account):
+    /// subscription, group and name, the id they make, and the checks every such type runs before its own name rule.
+    /// </summary>
+    public abstract class ResourceGroupResourceId
+    {
+        protected ResourceGroupResourceId(string subscriptionId, string resourceGroupName, string name)
+        {
+            SubscriptionId = subscriptionId;
+            ResourceGroupName = resourceGroupName;
+            Name = name;
+        }
+
+        public string SubscriptionId { get; }
+        public string ResourceGroupName { get; }
+        public string Name { get; }
+
+        /// <summary>The resource type, e.g. Microsoft.KeyVault/vaults.</summary>
+        protected abstract string Type { get; }
+
+        public string Id => $"/subscriptions/{SubscriptionId}/resourceGroups/{ResourceGroupName}/providers/{Type}/{Name}";
+
+        public override string ToString() => Id;
+
+        /// <summary>The subscription and group rules of every such id, then the type's own name rule.</summary>
+        protected static void Validate(string subscriptionId, string resourceGroupName, Action validateName)
+        {
+            AccountId.ValidateSubscriptionId(subscriptionId);
+            AccountId.ValidateResourceGroupName(resourceGroupName);
+            validateName();
+        }
+    }
 }
 
 namespace AoaiHardening.Arm
@@ -40,75 +72,65 @@ namespace AoaiHardening.Arm
     /// A validated Microsoft.Search/searchServices resource id (On Your Data). Parsed before any request, so a typo is
     /// refused without touching Azure.
     /// </summary>
-    public sealed class SearchServiceResourceId
+    public sealed class SearchServiceResourceId : ResourceGroupResourceId
     {
+        public const string ResourceType = "Microsoft.Search/searchServices";
+
         // Search service names: 2-60 characters, lower-case letters, digits and '-'; no '-' first, last or twice in a row.
         private static readonly System.Text.RegularExpressions.Regex NamePattern =
             new System.Text.RegularExpressions.Regex(@"^[a-z0-9](?!.*--)[a-z0-9-]{0,58}[a-z0-9]$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
-        private SearchServiceResourceId(string subscriptionId, string resourceGroupName, string name)
+        private SearchServiceResourceId(string subscriptionId, string resourceGroupName, string name) : base(subscriptionId, resourceGroupName, name)
         {
-            SubscriptionId = subscriptionId;
-            ResourceGroupName = resourceGroupName;
-            Name = name;
         }
 
-        public string SubscriptionId { get; }
-        public string ResourceGroupName { get; }
-        public string Name { get; }
-        public string Id => $"/subscriptions/{SubscriptionId}/resourceGroups/{ResourceGroupName}/providers/Microsoft.Search/searchServices/{Name}";
-
-        public override string ToString() => Id;
+        protected override string Type => ResourceType;
 
         public static SearchServiceResourceId Create(string subscriptionId, string resourceGroupName, string name)
         {
-            AccountId.ValidateSubscriptionId(subscriptionId);
-            AccountId.ValidateResourceGroupName(resourceGroupName);
-            if (name == null || !NamePattern.IsMatch(name))
-                throw new ArgumentException($"'{name}' is not a valid search service name (2-60 characters: lower-case letters, digits and '-', not first, last or doubled).");
+            Validate(subscriptionId, resourceGroupName, () =>
+            {
+                if (name == null || !NamePattern.IsMatch(name))
+                    throw new ArgumentException($"'{name}' is not a valid search service name (2-60 characters: lower-case letters, digits and '-', not first, last or doubled).");
+            });
             return new SearchServiceResourceId(subscriptionId, resourceGroupName, name);
         }
 
         /// <summary>Parses a search service id; throws ArgumentException saying what is wrong.</summary>
         public static SearchServiceResourceId Parse(string resourceId) =>
-            TypedResourceIds.Parse(resourceId, "Microsoft.Search/searchServices", "search service id", "search service id",
+            TypedResourceIds.Parse(resourceId, ResourceType, "search service id", "search service id",
                 "expected /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Search/searchServices/<name>",
                 rid => Create(rid.SubscriptionId!, rid.ResourceGroupName!, rid.Name));
     }
 
     /// <summary>A validated Microsoft.Storage/storageAccounts resource id (On Your Data), parsed before any request.</summary>
-    public sealed class StorageAccountResourceId
+    public sealed class StorageAccountResourceId : ResourceGroupResourceId
     {
+        public const string ResourceType = "Microsoft.Storage/storageAccounts";
+
         // Storage account names: 3-24 lower-case letters and digits.
         private static readonly System.Text.RegularExpressions.Regex NamePattern =
             new System.Text.RegularExpressions.Regex(@"^[a-z0-9]{3,24}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
-        private StorageAccountResourceId(string subscriptionId, string resourceGroupName, string name)
+        private StorageAccountResourceId(string subscriptionId, string resourceGroupName, string name) : base(subscriptionId, resourceGroupName, name)
         {
-            SubscriptionId = subscriptionId;
-            ResourceGroupName = resourceGroupName;
-            Name = name;
         }
 
-        public string SubscriptionId { get; }
-        public string ResourceGroupName { get; }
-        public string Name { get; }
-        public string Id => $"/subscriptions/{SubscriptionId}/resourceGroups/{ResourceGroupName}/providers/Microsoft.Storage/storageAccounts/{Name}";
-
-        public override string ToString() => Id;
+        protected override string Type => ResourceType;
 
         public static StorageAccountResourceId Create(string subscriptionId, string resourceGroupName, string name)
         {
-            AccountId.ValidateSubscriptionId(subscriptionId);
-            AccountId.ValidateResourceGroupName(resourceGroupName);
-            if (name == null || !NamePattern.IsMatch(name))
-                throw new ArgumentException($"'{name}' is not a valid storage account name (3-24 lower-case letters and digits).");
+            Validate(subscriptionId, resourceGroupName, () =>
+            {
+                if (name == null || !NamePattern.IsMatch(name))
+                    throw new ArgumentException($"'{name}' is not a valid storage account name (3-24 lower-case letters and digits).");
+            });
             return new StorageAccountResourceId(subscriptionId, resourceGroupName, name);
         }
 
         /// <summary>Parses a storage account id; throws ArgumentException saying what is wrong.</summary>
         public static StorageAccountResourceId Parse(string resourceId) =>
-            TypedResourceIds.Parse(resourceId, "Microsoft.Storage/storageAccounts", "storage account id", "storage account id",
+            TypedResourceIds.Parse(resourceId, ResourceType, "storage account id", "storage account id",
                 "expected /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Storage/storageAccounts/<name>",
                 rid => Create(rid.SubscriptionId!, rid.ResourceGroupName!, rid.Name));
     }
