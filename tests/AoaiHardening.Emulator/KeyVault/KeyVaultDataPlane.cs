@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AoaiHardening.Emulator.Core;
@@ -20,8 +19,6 @@ internal sealed partial class KeyVaultDataPlane(EmulatorState state)
 
     private const int DefaultMaxResults = 25;
     private const int MaxTags = 15;
-    private static readonly object FaultKey = new();
-
     public async Task InvokeAsync(HttpContext ctx, KeyVaultHost host)
     {
         var seq = state.Requests.NextSeq();
@@ -35,19 +32,11 @@ internal sealed partial class KeyVaultDataPlane(EmulatorState state)
             var tenantId = Challenge(ctx, host);
             Authenticate(ctx, host, tenantId);
 
-            var fault = state.Faults.TakeForRequest(request.Method, request.Path.Value ?? "", host.Host);
-            ctx.Items[FaultKey] = fault;
-            var latency = state.Config.LatencyMs + (fault?.Kind == FaultKind.Latency ? fault.LatencyMs ?? 0 : 0);
-            if (latency > 0)
-                await Task.Delay(latency, ctx.RequestAborted);
-            if (fault?.Kind == FaultKind.Reset)
+            if (!await DataPlaneRequests.ApplyFaultAsync(ctx, state, host.Host))
             {
                 reset = true;
-                ctx.Abort();
                 return;
             }
-            if (fault?.Kind == FaultKind.Status)
-                throw fault.ToError();
 
             var apiVersion = CheckApiVersion(ctx);
             await state.ReplyAsync(ctx, () => Route(ctx, host, apiVersion));
@@ -63,16 +52,7 @@ internal sealed partial class KeyVaultDataPlane(EmulatorState state)
         }
         finally
         {
-            state.Requests.Add(new LoggedRequest(
-                seq, arrived, request.Method, request.Path.Value ?? "", request.QueryString.Value?.TrimStart('?') ?? "",
-                request.Query["api-version"].FirstOrDefault(),
-                reset || ctx.RequestAborted.IsCancellationRequested ? null : ctx.Response.StatusCode, // null: no answer reached the client
-                request.Headers.UserAgent.FirstOrDefault(),
-                HasAuthorization: request.Headers.Authorization.Count > 0,
-                request.Headers["x-ms-correlation-request-id"].FirstOrDefault(),
-                Redacted(body.Json),
-                ctx.Items[FaultKey] is FaultSpec answeredBy ? JsonNamingPolicy.CamelCase.ConvertName(answeredBy.Kind.ToString()) : null,
-                host.Host));
+            DataPlaneRequests.Log(ctx, state, seq, arrived, host.Host, Redacted(body.Json), request.Headers.Authorization.Count > 0, reset);
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AoaiHardening.Emulator.Core;
 using AoaiHardening.Emulator.Providers;
@@ -31,8 +30,6 @@ internal sealed class OpenAiDataPlane(EmulatorState state)
     /// <summary>The audience of a Microsoft Entra token for the data plane (public cloud).</summary>
     public const string Audience = "https://cognitiveservices.azure.com";
 
-    private static readonly object FaultKey = new();
-
     public async Task InvokeAsync(HttpContext ctx, OpenAiHost host)
     {
         var seq = state.Requests.NextSeq();
@@ -45,19 +42,11 @@ internal sealed class OpenAiDataPlane(EmulatorState state)
             AddStandardHeaders(ctx);
             Authenticate(ctx, host);
 
-            var fault = state.Faults.TakeForRequest(request.Method, request.Path.Value ?? "", host.Host);
-            ctx.Items[FaultKey] = fault;
-            var latency = state.Config.LatencyMs + (fault?.Kind == FaultKind.Latency ? fault.LatencyMs ?? 0 : 0);
-            if (latency > 0)
-                await Task.Delay(latency, ctx.RequestAborted);
-            if (fault?.Kind == FaultKind.Reset)
+            if (!await DataPlaneRequests.ApplyFaultAsync(ctx, state, host.Host))
             {
                 reset = true;
-                ctx.Abort();
                 return;
             }
-            if (fault?.Kind == FaultKind.Status)
-                throw fault.ToError();
 
             if (!Versions.Contains(request.Query["api-version"].ToString(), StringComparer.Ordinal))
                 throw NotFound();
@@ -78,17 +67,9 @@ internal sealed class OpenAiDataPlane(EmulatorState state)
         }
         finally
         {
-            state.Requests.Add(new LoggedRequest(
-                seq, arrived, request.Method, request.Path.Value ?? "", request.QueryString.Value?.TrimStart('?') ?? "",
-                request.Query["api-version"].FirstOrDefault(),
-                reset || ctx.RequestAborted.IsCancellationRequested ? null : ctx.Response.StatusCode,
-                request.Headers.UserAgent.FirstOrDefault(),
-                // A credential was sent (bearer token or api-key); never which one's value.
-                HasAuthorization: request.Headers.Authorization.Count > 0 || request.Headers["api-key"].ToString().Length > 0,
-                request.Headers["x-ms-correlation-request-id"].FirstOrDefault(),
-                body.Json?.DeepClone(),
-                ctx.Items[FaultKey] is FaultSpec answeredBy ? JsonNamingPolicy.CamelCase.ConvertName(answeredBy.Kind.ToString()) : null,
-                host.Host));
+            // A credential was sent (bearer token or api-key); never which one's value.
+            var hasCredential = request.Headers.Authorization.Count > 0 || request.Headers["api-key"].ToString().Length > 0;
+            DataPlaneRequests.Log(ctx, state, seq, arrived, host.Host, body.Json?.DeepClone(), hasCredential, reset);
         }
     }
 
