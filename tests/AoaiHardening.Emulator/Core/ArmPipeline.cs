@@ -13,6 +13,17 @@ internal sealed class ArmPipeline(EmulatorState state)
     public const string SubscriptionId = "subscriptionId";
     public const string ResourceGroupName = "resourceGroupName";
 
+    /// <summary>
+    /// The route's subscription and resource group in their stored spelling. Only for routes behind the pipeline, which
+    /// has already checked that both exist.
+    /// </summary>
+    public static (string SubscriptionId, string ResourceGroup) Scope(HttpContext ctx, EmulatorState state)
+    {
+        var subscriptionId = (string)ctx.GetRouteValue(SubscriptionId)!;
+        return (state.Tenant.FindSubscription(subscriptionId)!.SubscriptionId,
+                state.Tenant.FindResourceGroup(subscriptionId, (string)ctx.GetRouteValue(ResourceGroupName)!)!.Name);
+    }
+
     private static readonly object FaultKey = new();
 
     /// <summary>

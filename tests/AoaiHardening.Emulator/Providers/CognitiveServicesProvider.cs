@@ -54,7 +54,7 @@ internal sealed partial class CognitiveServicesProvider
         var accounts = routes.MapGroup(
             $"/subscriptions/{{{ArmPipeline.SubscriptionId}}}/resourcegroups/{{{ArmPipeline.ResourceGroupName}}}/providers/{Namespace}/accounts")
             .WithMetadata(Accounts);
-        accounts.MapGet("", ctx => state.ReplyAsync(ctx, () => List(ctx, Scope(ctx).ResourceGroup)));
+        accounts.MapGet("", ctx => state.ReplyAsync(ctx, () => List(ctx, ArmPipeline.Scope(ctx, state).ResourceGroup)));
         accounts.MapGet("/{accountName}", ctx => state.ReplyAsync(ctx, () => new ArmReply(200, state.Resources.Render(Find(ctx)))));
         accounts.MapPut("/{accountName}", ctx => state.ReplyAsync(ctx, () => Put(ctx)));
         accounts.MapPatch("/{accountName}", ctx => state.ReplyAsync(ctx, () => Patch(ctx)));
@@ -99,7 +99,7 @@ internal sealed partial class CognitiveServicesProvider
                     body.ObjectAt("properties")[fact] = value.DeepClone();
         }
 
-        var (subscriptionId, resourceGroup) = Scope(ctx);
+        var (subscriptionId, resourceGroup) = ArmPipeline.Scope(ctx, state);
         var name = (string)ctx.GetRouteValue("accountName")!;
         var id = ResourceIds.For(subscriptionId, resourceGroup, AccountType, name);
         ManagedIdentity.Assign(body, existing?.Body, state.TenantId, id, state.Resources); // before Add: a refused identity creates nothing
@@ -192,17 +192,10 @@ internal sealed partial class CognitiveServicesProvider
             throw ArmErrors.InvalidResourceLocation(existing.Name, existing.ResourceGroup, Normalize(current), Normalize(requested));
     }
 
-    /// <summary>The route's subscription and resource group in their stored spelling (the pipeline has checked both exist).</summary>
-    private (string SubscriptionId, string ResourceGroup) Scope(HttpContext ctx)
-    {
-        var subscriptionId = (string)ctx.GetRouteValue(ArmPipeline.SubscriptionId)!;
-        return (state.Tenant.FindSubscription(subscriptionId)!.SubscriptionId,
-                state.Tenant.FindResourceGroup(subscriptionId, (string)ctx.GetRouteValue(ArmPipeline.ResourceGroupName)!)!.Name);
-    }
 
     private ArmResource? TryFind(HttpContext ctx)
     {
-        var (subscriptionId, resourceGroup) = Scope(ctx);
+        var (subscriptionId, resourceGroup) = ArmPipeline.Scope(ctx, state);
         return state.Resources.Find(ResourceIds.For(subscriptionId, resourceGroup, AccountType, (string)ctx.GetRouteValue("accountName")!));
     }
 

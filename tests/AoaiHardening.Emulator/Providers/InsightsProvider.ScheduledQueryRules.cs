@@ -50,7 +50,7 @@ internal sealed partial class InsightsProvider
         var body = ((JsonObject)RequestBody.RequireObject(ctx).DeepClone()).Without(RuleReadOnlyPaths);
         var existing = TryFindRule(ctx);
         ValidateRule(body, existing);
-        var (subscriptionId, resourceGroup) = Scope(ctx);
+        var (subscriptionId, resourceGroup) = ArmPipeline.Scope(ctx, state);
         var name = Route(ctx, "ruleName");
         var id = ResourceIds.For(subscriptionId, resourceGroup, ScheduledQueryRuleType, name);
         ManagedIdentity.Assign(body, existing?.Body, state.TenantId, id, state.Resources);
@@ -138,16 +138,10 @@ internal sealed partial class InsightsProvider
 
     private static ArmException Bad(string message) => ArmErrors.BadRequest("BadRequest", message);
 
-    private (string SubscriptionId, string ResourceGroup) Scope(HttpContext ctx)
-    {
-        var subscriptionId = Route(ctx, ArmPipeline.SubscriptionId);
-        return (state.Tenant.FindSubscription(subscriptionId)!.SubscriptionId,
-                state.Tenant.FindResourceGroup(subscriptionId, Route(ctx, ArmPipeline.ResourceGroupName))!.Name);
-    }
 
     private ArmResource? TryFindRule(HttpContext ctx)
     {
-        var (subscriptionId, resourceGroup) = Scope(ctx);
+        var (subscriptionId, resourceGroup) = ArmPipeline.Scope(ctx, state);
         return state.Resources.Find(ResourceIds.For(subscriptionId, resourceGroup, ScheduledQueryRuleType, Route(ctx, "ruleName")), ScheduledQueryRuleType);
     }
 

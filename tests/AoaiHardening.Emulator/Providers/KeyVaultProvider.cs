@@ -93,7 +93,7 @@ internal sealed partial class KeyVaultProvider
         ValidateVault(body, existing?.Body);
         Complete(body, name);
 
-        var (subscriptionId, resourceGroup) = Scope(ctx);
+        var (subscriptionId, resourceGroup) = ArmPipeline.Scope(ctx, state);
         var resource = existing ?? state.Resources.Add(IdFor(ctx, VaultType, name), subscriptionId, resourceGroup, VaultType, name, body);
         resource.Body = body;
         resource.ProvisioningState = "Succeeded";
@@ -192,16 +192,10 @@ internal sealed partial class KeyVaultProvider
 
     // ---------------------------------------------------------------- shared
 
-    private (string SubscriptionId, string ResourceGroup) Scope(HttpContext ctx)
-    {
-        var subscriptionId = Route(ctx, ArmPipeline.SubscriptionId);
-        return (state.Tenant.FindSubscription(subscriptionId)!.SubscriptionId,
-                state.Tenant.FindResourceGroup(subscriptionId, Route(ctx, ArmPipeline.ResourceGroupName))!.Name);
-    }
 
     private string IdFor(HttpContext ctx, string type, string name)
     {
-        var (subscriptionId, resourceGroup) = Scope(ctx);
+        var (subscriptionId, resourceGroup) = ArmPipeline.Scope(ctx, state);
         return ResourceIds.For(subscriptionId, resourceGroup, type, name);
     }
 

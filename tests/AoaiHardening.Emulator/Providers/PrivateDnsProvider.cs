@@ -117,7 +117,7 @@ internal sealed partial class PrivateDnsProvider
         var body = ((JsonObject)RequestBody.RequireObject(ctx).DeepClone()).Without(ZoneReadOnly);
         RequireGlobal(body, ZoneType);
 
-        var (subscriptionId, resourceGroup) = Scope(ctx);
+        var (subscriptionId, resourceGroup) = ArmPipeline.Scope(ctx, state);
         var resource = existing ?? state.Resources.Add(id, subscriptionId, resourceGroup, ZoneType, name, body);
         resource.Body = body;
         if (existing is null)
@@ -452,16 +452,10 @@ internal sealed partial class PrivateDnsProvider
         return Lro.Answer(ctx, state, op, status, withBody: !delete, LroHeaders.Both, syncStatus: delete ? 200 : status);
     }
 
-    private (string SubscriptionId, string ResourceGroup) Scope(HttpContext ctx)
-    {
-        var subscriptionId = Route(ctx, ArmPipeline.SubscriptionId);
-        return (state.Tenant.FindSubscription(subscriptionId)!.SubscriptionId,
-                state.Tenant.FindResourceGroup(subscriptionId, Route(ctx, ArmPipeline.ResourceGroupName))!.Name);
-    }
 
     private string IdFor(HttpContext ctx, string type, string name)
     {
-        var (subscriptionId, resourceGroup) = Scope(ctx);
+        var (subscriptionId, resourceGroup) = ArmPipeline.Scope(ctx, state);
         return ResourceIds.For(subscriptionId, resourceGroup, type, name);
     }
 

@@ -87,7 +87,7 @@ internal sealed class SearchProvider
         Validate(body, properties);
         Complete(properties, properties, existing?.Body);
 
-        var (subscriptionId, resourceGroup) = Scope(ctx);
+        var (subscriptionId, resourceGroup) = ArmPipeline.Scope(ctx, state);
         var name = Route(ctx, "searchServiceName");
         var id = ResourceIds.For(subscriptionId, resourceGroup, ServiceType, name);
         ManagedIdentity.Assign(body, existing?.Body, state.TenantId, id, state.Resources);
@@ -203,16 +203,10 @@ internal sealed class SearchProvider
 
     private static string Route(HttpContext ctx, string name) => (string)ctx.GetRouteValue(name)!;
 
-    private (string SubscriptionId, string ResourceGroup) Scope(HttpContext ctx)
-    {
-        var subscriptionId = Route(ctx, ArmPipeline.SubscriptionId);
-        return (state.Tenant.FindSubscription(subscriptionId)!.SubscriptionId,
-                state.Tenant.FindResourceGroup(subscriptionId, Route(ctx, ArmPipeline.ResourceGroupName))!.Name);
-    }
 
     private ArmResource? TryFind(HttpContext ctx)
     {
-        var (subscriptionId, resourceGroup) = Scope(ctx);
+        var (subscriptionId, resourceGroup) = ArmPipeline.Scope(ctx, state);
         return state.Resources.Find(ResourceIds.For(subscriptionId, resourceGroup, ServiceType, Route(ctx, "searchServiceName")), ServiceType);
     }
 

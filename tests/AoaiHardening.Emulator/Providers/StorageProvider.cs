@@ -94,7 +94,7 @@ internal sealed partial class StorageProvider
         if (existing?.Body["properties"]?["privateEndpointConnections"] is { } connections)
             properties["privateEndpointConnections"] = connections.DeepClone();
 
-        var (subscriptionId, resourceGroup) = Scope(ctx);
+        var (subscriptionId, resourceGroup) = ArmPipeline.Scope(ctx, state);
         var id = ResourceIds.For(subscriptionId, resourceGroup, AccountType, name);
         ManagedIdentity.Assign(body, existing?.Body, state.TenantId, id, state.Resources);
         if (existing is not null)
@@ -187,16 +187,10 @@ internal sealed partial class StorageProvider
 
     private static string Route(HttpContext ctx, string name) => (string)ctx.GetRouteValue(name)!;
 
-    private (string SubscriptionId, string ResourceGroup) Scope(HttpContext ctx)
-    {
-        var subscriptionId = Route(ctx, ArmPipeline.SubscriptionId);
-        return (state.Tenant.FindSubscription(subscriptionId)!.SubscriptionId,
-                state.Tenant.FindResourceGroup(subscriptionId, Route(ctx, ArmPipeline.ResourceGroupName))!.Name);
-    }
 
     private ArmResource? TryFind(HttpContext ctx)
     {
-        var (subscriptionId, resourceGroup) = Scope(ctx);
+        var (subscriptionId, resourceGroup) = ArmPipeline.Scope(ctx, state);
         return state.Resources.Find(ResourceIds.For(subscriptionId, resourceGroup, AccountType, Route(ctx, "accountName")), AccountType);
     }
 

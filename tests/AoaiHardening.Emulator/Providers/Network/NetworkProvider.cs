@@ -104,18 +104,11 @@ internal sealed partial class NetworkProvider
             both: delete ? LroHeaders.Both : LroHeaders.AsyncOperation, syncStatus: delete ? 200 : status);
     }
 
-    /// <summary>The route's subscription and resource group in their stored spelling (the pipeline has checked both exist).</summary>
-    private (string SubscriptionId, string ResourceGroup) Scope(HttpContext ctx)
-    {
-        var subscriptionId = Route(ctx, ArmPipeline.SubscriptionId);
-        return (state.Tenant.FindSubscription(subscriptionId)!.SubscriptionId,
-                state.Tenant.FindResourceGroup(subscriptionId, Route(ctx, ArmPipeline.ResourceGroupName))!.Name);
-    }
 
     /// <summary>The id a resource of <paramref name="type"/> named by the route would have (names joined by '/').</summary>
     private string IdFor(HttpContext ctx, string type, params string[] names)
     {
-        var (subscriptionId, resourceGroup) = Scope(ctx);
+        var (subscriptionId, resourceGroup) = ArmPipeline.Scope(ctx, state);
         return ResourceIds.For(subscriptionId, resourceGroup, type, string.Join('/', names));
     }
 

@@ -79,7 +79,7 @@ internal sealed partial class NetworkProvider
         }
         var address = existing?.Facts.StringAt("privateIPAddress") ?? AllocateAddress(subnet, properties, id);
 
-        var (subscriptionId, resourceGroup) = Scope(ctx);
+        var (subscriptionId, resourceGroup) = ArmPipeline.Scope(ctx, state);
         var resource = existing ?? state.Resources.Add(id, subscriptionId, resourceGroup, PrivateEndpointType, name, body);
         resource.Body = body;
         if (existing is null)

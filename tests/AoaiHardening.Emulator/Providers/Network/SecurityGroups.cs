@@ -73,7 +73,7 @@ internal sealed partial class NetworkProvider
             wanted.Add((ruleName, ruleBody));
         }
 
-        var (subscriptionId, resourceGroup) = Scope(ctx);
+        var (subscriptionId, resourceGroup) = ArmPipeline.Scope(ctx, state);
         var resource = existing ?? state.Resources.Add(id, subscriptionId, resourceGroup, SecurityGroupType, name, body);
         resource.Body = body;
         ReplaceChildren(resource, SecurityRuleType, wanted);

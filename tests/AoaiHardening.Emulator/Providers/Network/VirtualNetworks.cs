@@ -63,7 +63,7 @@ internal sealed partial class NetworkProvider
                 CheckSubnetChangeAllowed(current, kept.Body);
             }
 
-        var resource = existing ?? state.Resources.Add(id, Scope(ctx).SubscriptionId, Scope(ctx).ResourceGroup, VirtualNetworkType, name, body);
+        var resource = existing ?? state.Resources.Add(id, ArmPipeline.Scope(ctx, state).SubscriptionId, ArmPipeline.Scope(ctx, state).ResourceGroup, VirtualNetworkType, name, body);
         resource.Body = body;
         ReplaceChildren(resource, SubnetType, wanted);
         return StartOperation(ctx, resource, OperationKind.CreateOrReplace, body.StringAt("location")!, existing is null ? 201 : 200);
