@@ -407,9 +407,11 @@ Describe 'AOAI-IAM-003 and IAM-004 live' {
         $prod.Evidence.PrincipalId | Should -Be $script:Alice
         $prod.Remediation | Should -Be "Revoke-AoaiRoleAssignment -ResourceId '$script:ProdId' -PrincipalId '$script:Alice' -Role '$script:Owner' -Scope '$script:ProdGroup'"
         ($f | Where-Object ResourceName -eq 'contoso-openai-dev').Status | Should -Be 'Pass'
-        # One role-assignment read per account, shared by both rules.
+        # One role-assignment list per resource group and scan, shared by its accounts and by both rules.
+        @(Get-EmulatorRequest -Method GET -PathLike "$script:ProdGroup/providers/Microsoft.Authorization/roleAssignments").Count | Should -Be 1
+        @(Get-EmulatorRequest -Method GET -PathLike "*/roleAssignments").Count | Should -Be 2 -Because 'rg-ai-prod and rg-ai-dev, not one per account'
         $null = Test-AoaiHardening -ResourceId $script:ProdId -Rule AOAI-IAM-003, AOAI-IAM-004
-        @(Get-EmulatorRequest -Method GET -PathLike "$script:ProdId/providers/Microsoft.Authorization/roleAssignments").Count | Should -Be 2
+        @(Get-EmulatorRequest -Method GET -PathLike "$script:ProdGroup/providers/Microsoft.Authorization/roleAssignments").Count | Should -Be 2
     }
 
     It 'reports Error, not a crash, when assignments cannot be read' {

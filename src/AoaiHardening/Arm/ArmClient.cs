@@ -12,11 +12,12 @@ namespace AoaiHardening.Arm
     /// <summary>
     /// Our management-plane client: one Azure.Core pipeline (retry with Retry-After, bearer token for the cloud's ARM
     /// scope, user agent, trace) and the ARM conventions on top: api-version, error envelope, nextLink paging and
-    /// long-running operations. Synchronous by design: cmdlets call it from the pipeline thread.
+    /// long-running operations. Synchronous by design; thread-safe, so a scan may call it from several worker threads.
     /// </summary>
     public sealed class ArmClient
     {
         private readonly HttpPipeline _pipeline;
+        private readonly TokenCredential _credential;
 
         public ArmClient(AzureEnvironment environment, TokenCredential credential, ArmClientSettings settings, HttpPipelineTransport? transport = null)
         {
@@ -32,16 +33,39 @@ namespace AoaiHardening.Arm
             options.Diagnostics.IsTelemetryEnabled = false;
             options.Diagnostics.IsDistributedTracingEnabled = false;
             if (transport != null) options.Transport = transport;
+            Pacing = new ArmPacingPolicy(environment.Limits);
+            _credential = credential;
 
             _pipeline = HttpPipelineBuilder.Build(
                 options,
                 new HttpPipelinePolicy[] { new UserAgentPolicy(settings.ModuleVersion) },
-                new HttpPipelinePolicy[] { new BearerTokenAuthenticationPolicy(credential, environment.ArmScope), new RequestTracePolicy() },
+                // Pacing is per attempt: a retry after a 429 waits for the subscription's budget like any other request.
+                new HttpPipelinePolicy[] { Pacing, new BearerTokenAuthenticationPolicy(credential, environment.ArmScope), new RequestTracePolicy() },
                 new ArmResponseClassifier());
         }
 
         public AzureEnvironment Environment { get; }
         public ArmClientSettings Settings { get; }
+
+        /// <summary>The per-subscription request budget every call goes through (and its counters).</summary>
+        internal ArmPacingPolicy Pacing { get; }
+
+        /// <summary>
+        /// Gets the ARM token now, on the calling (pipeline) thread, before worker threads start: any sign-in happens
+        /// here, and the workers then find the token in the credential's cache. A failure is left for the first request
+        /// to report, with the context of what it was reading.
+        /// </summary>
+        internal void WarmUp(System.Threading.CancellationToken cancellation)
+        {
+            try
+            {
+                _credential.GetToken(new TokenRequestContext(new[] { Environment.ArmScope }), cancellation);
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                // Reported by the first request instead.
+            }
+        }
 
         /// <summary>Sends a request and returns the parsed body (null when empty). Throws <see cref="ArmRequestException"/> on any failure.</summary>
         public JsonObject? Send(RequestMethod method, string pathOrUrl, string apiVersion, JsonNode? body, ArmCallOptions call,

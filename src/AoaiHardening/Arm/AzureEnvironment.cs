@@ -11,8 +11,9 @@ namespace AoaiHardening.Arm
     public sealed class AzureEnvironment
     {
         public AzureEnvironment(string name, Uri armEndpoint, Uri authorityHost, string armScope, string dataPlaneScope, string? openAiEndpointSuffix,
-            string keyVaultDnsSuffix = "vault.azure.net", IReadOnlyList<PrivateLinkZone>? privateLinkZones = null)
+            string keyVaultDnsSuffix = "vault.azure.net", IReadOnlyList<PrivateLinkZone>? privateLinkZones = null, ArmRequestLimits? limits = null)
         {
+            Limits = limits ?? ArmRequestLimits.TokenBucket;
             PrivateLinkZones = privateLinkZones ?? Array.Empty<PrivateLinkZone>();
             Name = name;
             ArmEndpoint = armEndpoint;
@@ -30,6 +31,9 @@ namespace AoaiHardening.Arm
         public string DataPlaneScope { get; }
         /// <summary>Null where Microsoft documents none (Azure China).</summary>
         public string? OpenAiEndpointSuffix { get; }
+
+        /// <summary>ARM's request budget per subscription in this cloud, which scans pace themselves to (facts.md, "Limits").</summary>
+        public ArmRequestLimits Limits { get; }
 
         /// <summary>Vault hosts are <c>{vaultName}.{KeyVaultDnsSuffix}</c> (Azure CLI's <c>keyvaultDns</c>, Az's <c>AzureKeyVaultDnsSuffix</c>).</summary>
         public string KeyVaultDnsSuffix { get; }
@@ -80,7 +84,8 @@ namespace AoaiHardening.Arm
             "https://management.core.chinacloudapi.cn/.default",
             "https://cognitiveservices.azure.cn/.default",
             null,
-            "vault.azure.cn");
+            "vault.azure.cn",
+            limits: ArmRequestLimits.Hourly);
 
         public static readonly AzureEnvironment AzureUSGovernment = new AzureEnvironment(
             "AzureUSGovernment",
@@ -95,7 +100,8 @@ namespace AoaiHardening.Arm
                 new PrivateLinkZone("privatelink.cognitiveservices.azure.us", "cognitiveservices.azure.us"),
                 // Not in Microsoft's table, but where Azure OpenAI endpoints (openai.azure.us) resolve; widely used.
                 new PrivateLinkZone("privatelink.openai.azure.us", "openai.azure.us"),
-            });
+            },
+            ArmRequestLimits.Hourly);
 
         /// <summary>The audience (resource) of a scope: "https://cognitiveservices.azure.com/.default" → "https://cognitiveservices.azure.com".</summary>
         public static string Audience(string scope) =>
@@ -123,7 +129,7 @@ namespace AoaiHardening.Arm
             var endpoint = armEndpoint ?? baseline.ArmEndpoint;
             var scope = armScope ?? (armEndpoint != null ? endpoint.GetLeftPart(UriPartial.Authority) + "/.default" : baseline.ArmScope);
             return new AzureEnvironment("Custom", endpoint, authorityHost ?? baseline.AuthorityHost, scope,
-                dataPlaneScope ?? baseline.DataPlaneScope, baseline.OpenAiEndpointSuffix, baseline.KeyVaultDnsSuffix, baseline.PrivateLinkZones);
+                dataPlaneScope ?? baseline.DataPlaneScope, baseline.OpenAiEndpointSuffix, baseline.KeyVaultDnsSuffix, baseline.PrivateLinkZones, baseline.Limits);
         }
     }
 }

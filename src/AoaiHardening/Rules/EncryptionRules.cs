@@ -308,7 +308,7 @@ namespace AoaiHardening.Rules
             return vault == null ? Array.Empty<InputResource>() : new[] { ToInput(vault, VaultsType) };
         }
 
-        /// <summary>Live: the key the account uses, at its pinned version (or the current one).</summary>
+        /// <summary>Live: the key the account uses, at its pinned version (or the current one); read once per scan.</summary>
         public static IReadOnlyList<InputResource> ReadKey(KeyVaultService vaults, AoaiAccount account, ArmCallOptions call)
         {
             var vault = FindVault(vaults, account, call);
@@ -316,9 +316,7 @@ namespace AoaiHardening.Rules
             var vaultId = Json.Str(vault["id"])!;
             try
             {
-                var key = string.IsNullOrEmpty(account.KeyVersion)
-                    ? vaults.GetKey(vaultId, account.KeyName!, call)
-                    : vaults.GetKeyVersion(vaultId, account.KeyName!, account.KeyVersion!, call);
+                var key = vaults.GetKeyShared(vaultId, account.KeyName!, account.KeyVersion, call);
                 return key == null ? Array.Empty<InputResource>() : new[] { ToInput(key, KeysType) };
             }
             catch (ArmRequestException ex)

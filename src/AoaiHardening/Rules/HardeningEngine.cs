@@ -32,6 +32,7 @@ namespace AoaiHardening.Rules
         private static readonly Regex Scope = new Regex(@"^/subscriptions/(?<sub>[^/]+)/resourceGroups/(?<rg>[^/]+)/", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
         private readonly EngineOptions _options;
+        // Accounts are evaluated on several threads at once (Test-AoaiHardening -ThrottleLimit): the one shared set is locked.
         private readonly HashSet<Waiver> _expiredWaiversSeen = new HashSet<Waiver>();
 
         public HardeningEngine(EngineOptions options)
@@ -44,7 +45,13 @@ namespace AoaiHardening.Rules
         public IReadOnlyList<Rule> Selected { get; }
 
         /// <summary>Expired waivers that matched a failure (each reported once by the cmdlet).</summary>
-        public IEnumerable<Waiver> ExpiredWaiversSeen => _expiredWaiversSeen;
+        public IEnumerable<Waiver> ExpiredWaiversSeen
+        {
+            get
+            {
+                lock (_expiredWaiversSeen) return _expiredWaiversSeen.ToList();
+            }
+        }
 
         private static IEnumerable<Rule> Select(EngineOptions o)
         {
@@ -164,7 +171,7 @@ namespace AoaiHardening.Rules
             if (waiver == null) return finding;
             if (waiver.IsExpired(_options.Now))
             {
-                _expiredWaiversSeen.Add(waiver);
+                lock (_expiredWaiversSeen) _expiredWaiversSeen.Add(waiver);
                 finding.Message += $" A waiver ({waiver.Reason}) expired on {waiver.Expires:yyyy-MM-dd} and no longer applies.";
                 return finding;
             }

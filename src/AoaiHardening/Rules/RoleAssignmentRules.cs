@@ -66,14 +66,14 @@ namespace AoaiHardening.Rules
             };
         }
 
-        /// <summary>The rules' live data: assignments at the account or its resource group (what rules.md names), one ARM list per account.</summary>
+        /// <summary>The rules' live data: assignments at the account or its resource group (what rules.md names), from one list per resource group shared by the scan.</summary>
         public static IReadOnlyList<Input.InputResource> ReadLive(RoleAssignmentService service, string accountId, ArmCallOptions call)
         {
             var account = AccountId.Parse(accountId);
             var group = $"/subscriptions/{account.SubscriptionId}/resourceGroups/{account.ResourceGroupName}";
             try
             {
-                return service.ListAtScope(accountId, null, call)
+                return service.ListInResourceGroupShared(account.SubscriptionId, account.ResourceGroupName, call)
                     .Where(json =>
                     {
                         var scope = AoaiRoleAssignment.ScopeOf(json);

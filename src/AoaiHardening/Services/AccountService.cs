@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
+using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Core;
 using AoaiHardening.Arm;
@@ -27,6 +29,46 @@ namespace AoaiHardening.Services
         {
             foreach (var json in _arm.List($"/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{AccountId.ResourceType}", ApiVersions.CognitiveServices, call))
                 yield return AoaiAccount.FromJson(json);
+        }
+
+        /// <summary>
+        /// The accounts of many subscriptions through Resource Graph: one query per 250 subscriptions and 1,000 accounts,
+        /// instead of one list per subscription. Exact resource group and account names narrow the query; wildcards are
+        /// for the caller to apply. Rows come back in ARM's shape (Resource Graph lower-cases type and adds columns).
+        /// </summary>
+        public IEnumerable<AoaiAccount> ListThroughResourceGraph(IReadOnlyList<string> subscriptionIds, string? resourceGroupName, string? name, ArmCallOptions call)
+        {
+            var query = new StringBuilder("resources\n| where type =~ 'microsoft.cognitiveservices/accounts'");
+            if (resourceGroupName != null) query.Append("\n| where resourceGroup =~ ").Append(ResourceGraphService.Quote(resourceGroupName));
+            if (name != null) query.Append("\n| where name =~ ").Append(ResourceGraphService.Quote(name));
+            // id is projected (and ordered by) so that $skipToken paging is stable.
+            query.Append("\n| project id, name, type, location, kind, sku, identity, properties, tags, resourceGroup, subscriptionId\n| order by id asc");
+            foreach (var row in new ResourceGraphService(_arm).Query(query.ToString(), subscriptionIds, call))
+                yield return AoaiAccount.FromJson(AsArmResource(row));
+        }
+
+        /// <summary>A Resource Graph row as ARM's GET shows the resource: ARG-only columns and null columns dropped, type spelt as ARM does.</summary>
+        private static JsonObject AsArmResource(JsonObject row)
+        {
+            foreach (var column in new[] { "resourceGroup", "subscriptionId", "tenantId" }) row.Remove(column);
+            foreach (var empty in row.Where(p => p.Value == null).Select(p => p.Key).ToList()) row.Remove(empty);
+            row["type"] = AccountId.ResourceType;
+            return row;
+        }
+
+        /// <summary>
+        /// The subscriptions the caller can read, except Disabled and Deleted ones (they hold nothing to assess and
+        /// refuse reads), in ARM's order.
+        /// </summary>
+        public IEnumerable<string> ListSubscriptionIds(ArmCallOptions call)
+        {
+            foreach (var json in _arm.List("/subscriptions", ApiVersions.Subscriptions, call))
+            {
+                var id = Json.Str(json["subscriptionId"]);
+                var state = Json.Str(json["state"]);
+                if (id == null || Json.EqualsIgnoreCase(state, "Disabled") || Json.EqualsIgnoreCase(state, "Deleted")) continue;
+                yield return id;
+            }
         }
 
         /// <summary>

@@ -16,9 +16,11 @@ namespace AoaiHardening.Services
     internal sealed class KeyVaultService
     {
         private readonly ArmClient _arm;
-        private readonly Dictionary<string, IReadOnlyList<JsonObject>> _vaultsBySubscription = new Dictionary<string, IReadOnlyList<JsonObject>>(StringComparer.OrdinalIgnoreCase);
-        private readonly Dictionary<string, JsonObject?> _vaultsByHost = new Dictionary<string, JsonObject?>(StringComparer.OrdinalIgnoreCase);
-        private IReadOnlyList<string>? _subscriptions;
+        // Thread-safe: a parallel scan shares one instance, and accounts sharing a vault or key ask for it once.
+        private readonly OnceCache<IReadOnlyList<JsonObject>> _vaultsBySubscription = new OnceCache<IReadOnlyList<JsonObject>>();
+        private readonly OnceCache<JsonObject?> _vaultsByHost = new OnceCache<JsonObject?>();
+        private readonly OnceCache<IReadOnlyList<string>> _subscriptions = new OnceCache<IReadOnlyList<string>>();
+        private readonly OnceCache<JsonObject?> _keys = new OnceCache<JsonObject?>();
 
         public KeyVaultService(ArmClient arm) => _arm = arm;
 
@@ -28,9 +30,11 @@ namespace AoaiHardening.Services
         /// The vault whose vaultUri has this host: looked for in the preferred subscription first (usually the account's),
         /// then in every other subscription the caller can read. Null when none of them holds it.
         /// </summary>
-        public JsonObject? FindVaultByHost(string host, string? preferredSubscription, ArmCallOptions call)
+        public JsonObject? FindVaultByHost(string host, string? preferredSubscription, ArmCallOptions call) =>
+            _vaultsByHost.Get(host, () => LookForVault(host, preferredSubscription, call));
+
+        private JsonObject? LookForVault(string host, string? preferredSubscription, ArmCallOptions call)
         {
-            if (_vaultsByHost.TryGetValue(host, out var known)) return known;
             JsonObject? found = null;
             if (preferredSubscription != null) found = VaultsIn(preferredSubscription, call).FirstOrDefault(v => IsVaultOf(v, host));
             // Only a vault outside the preferred subscription costs the subscription list and further vault lists.
@@ -40,7 +44,6 @@ namespace AoaiHardening.Services
                 found = VaultsIn(subscription, call).FirstOrDefault(v => IsVaultOf(v, host));
                 if (found != null) break;
             }
-            _vaultsByHost[host] = found;
             return found;
         }
 
@@ -50,6 +53,14 @@ namespace AoaiHardening.Services
 
         /// <summary>The key's current (newest) version, as the management plane shows it; null when there is no such key.</summary>
         public JsonObject? GetKey(string vaultId, string keyName, ArmCallOptions call) => _arm.GetOrNull($"{vaultId.TrimEnd('/')}/keys/{keyName}", ApiVersions.KeyVault, call);
+
+        /// <summary>
+        /// A key (its newest version, or the named one) read once per instance: accounts of a scan sharing a key cost one
+        /// read. For checks only; a cmdlet about to change a key reads it with <see cref="GetKey"/>.
+        /// </summary>
+        public JsonObject? GetKeyShared(string vaultId, string keyName, string? version, ArmCallOptions call) =>
+            _keys.Get($"{vaultId.TrimEnd('/')}/keys/{keyName}/{version}", () =>
+                string.IsNullOrEmpty(version) ? GetKey(vaultId, keyName, call) : GetKeyVersion(vaultId, keyName, version!, call));
 
         public JsonObject? GetKeyVersion(string vaultId, string keyName, string version, ArmCallOptions call) =>
             _arm.GetOrNull($"{vaultId.TrimEnd('/')}/keys/{keyName}/versions/{version}", ApiVersions.KeyVault, call);
@@ -85,12 +96,15 @@ namespace AoaiHardening.Services
         }
 
         private IReadOnlyList<string> Subscriptions(ArmCallOptions call) =>
-            _subscriptions ??= _arm.List("/subscriptions", ApiVersions.Subscriptions, call)
-                .Select(s => Json.Str(s["subscriptionId"])).Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).ToList();
+            _subscriptions.Get(string.Empty, () => _arm.List("/subscriptions", ApiVersions.Subscriptions, call)
+                .Select(s => Json.Str(s["subscriptionId"])).Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).ToList());
 
-        private IReadOnlyList<JsonObject> VaultsIn(string subscriptionId, ArmCallOptions call)
+        private IReadOnlyList<JsonObject> VaultsIn(string subscriptionId, ArmCallOptions call) =>
+            _vaultsBySubscription.Get(subscriptionId, () => ListVaults(subscriptionId, call));
+
+        private IReadOnlyList<JsonObject> ListVaults(string subscriptionId, ArmCallOptions call)
         {
-            if (_vaultsBySubscription.TryGetValue(subscriptionId, out var list)) return list;
+            IReadOnlyList<JsonObject> list;
             try
             {
                 list = _arm.List($"/subscriptions/{subscriptionId}/providers/{KeyVaultResourceId.ResourceType}", ApiVersions.KeyVault, call).ToList();
@@ -100,7 +114,6 @@ namespace AoaiHardening.Services
                 // A subscription the caller cannot list (or where the provider is not registered) holds nothing it can use.
                 list = Array.Empty<JsonObject>();
             }
-            _vaultsBySubscription[subscriptionId] = list;
             return list;
         }
 

@@ -17,7 +17,7 @@ namespace AoaiHardening.Services
         public const string DefenderSettingName = "Default";
 
         private readonly ArmClient _arm;
-        private readonly Dictionary<string, IReadOnlyList<JsonObject>> _rulesBySubscription = new Dictionary<string, IReadOnlyList<JsonObject>>(StringComparer.OrdinalIgnoreCase);
+        private readonly OnceCache<IReadOnlyList<JsonObject>> _rulesBySubscription = new OnceCache<IReadOnlyList<JsonObject>>();
 
         public MonitoringService(ArmClient arm) => _arm = arm;
 
@@ -48,13 +48,9 @@ namespace AoaiHardening.Services
             ?? _arm.Get(path, ApiVersions.ScheduledQueryRules, call)!;
 
         /// <summary>Every scheduled query rule of the subscription, listed once per instance (a scan shares one instance).</summary>
-        public IReadOnlyList<JsonObject> ListAlertRules(string subscriptionId, ArmCallOptions call)
-        {
-            if (_rulesBySubscription.TryGetValue(subscriptionId, out var cached)) return cached;
-            var rules = _arm.List($"/subscriptions/{subscriptionId}/providers/Microsoft.Insights/scheduledQueryRules", ApiVersions.ScheduledQueryRules, call).ToList();
-            _rulesBySubscription[subscriptionId] = rules;
-            return rules;
-        }
+        public IReadOnlyList<JsonObject> ListAlertRules(string subscriptionId, ArmCallOptions call) =>
+            _rulesBySubscription.Get(subscriptionId, () =>
+                _arm.List($"/subscriptions/{subscriptionId}/providers/Microsoft.Insights/scheduledQueryRules", ApiVersions.ScheduledQueryRules, call).ToList());
 
         // ------------------------------------------------------------------ Defender for AI
         public static string DefenderPath(AccountId account) => $"{account.Id}/defenderForAISettings/{DefenderSettingName}";

@@ -21,7 +21,17 @@ namespace AoaiHardening.Services
         private readonly ArmClient _arm;
         private readonly Dictionary<string, string> _roleNames = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
+        private readonly OnceCache<IReadOnlyList<JsonObject>> _byResourceGroup = new OnceCache<IReadOnlyList<JsonObject>>();
+
         public RoleAssignmentService(ArmClient arm) => _arm = arm;
+
+        /// <summary>
+        /// Every assignment at, above and below a resource group (ListForResourceGroup without a filter), listed once per
+        /// instance: a scan reads a group's assignments once for all of its accounts instead of once per account.
+        /// </summary>
+        public IReadOnlyList<JsonObject> ListInResourceGroupShared(string subscriptionId, string resourceGroupName, ArmCallOptions call) =>
+            _byResourceGroup.Get($"{subscriptionId}/{resourceGroupName}", () =>
+                _arm.List($"/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}{Provider}/roleAssignments", ApiVersions.Authorization, call).ToList());
 
         /// <summary>
         /// Assignments at the scope or above it (resource group, subscription, management groups, root): what reaches a

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using AoaiHardening.Model;
 
@@ -38,16 +40,33 @@ namespace AoaiHardening.Cmdlets
         [ValidateNotNullOrEmpty]
         public string[] ResourceId { get; set; } = null!;
 
-        /// <summary>The accounts the selector parameters name, streamed as ARM returns them.</summary>
+        /// <summary>Every subscription the signed-in identity can read (enabled ones), inventoried through Resource Graph.</summary>
+        [Parameter(ParameterSetName = SubscriptionSet)]
+        [Parameter(ParameterSetName = ResourceGroupSet)]
+        public SwitchParameter AllSubscriptions { get; set; }
+
+        /// <summary>List accounts with one ARM call per subscription instead of Resource Graph (fresh data; ARG lags changes).</summary>
+        [Parameter(ParameterSetName = SubscriptionSet)]
+        [Parameter(ParameterSetName = ResourceGroupSet)]
+        public SwitchParameter NoResourceGraph { get; set; }
+
+        /// <summary>
+        /// The accounts the selector parameters name, streamed as ARM returns them. Several subscriptions (or
+        /// -AllSubscriptions) are inventoried through Resource Graph unless -NoResourceGraph; one subscription is listed
+        /// through ARM, which has no indexing lag, so a check right after a fix sees the fix.
+        /// </summary>
         internal IEnumerable<AoaiAccount> SelectAccounts(string[] kinds, bool kindGiven)
         {
             var selector = new AccountSelector(this, kinds, kindGiven);
-            return ParameterSetName switch
-            {
-                ResourceIdSet => selector.ByIds(ResourceId, MyInvocation.ExpectingInput),
-                ResourceGroupSet => selector.InResourceGroup(ResolveSubscriptions(SubscriptionId), ResourceGroupName, Name),
-                _ => selector.InSubscriptions(ResolveSubscriptions(SubscriptionId), Name),
-            };
+            if (ParameterSetName == ResourceIdSet) return selector.ByIds(ResourceId, MyInvocation.ExpectingInput);
+            if (AllSubscriptions && SubscriptionId != null)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"{MyInvocation.MyCommand.Name}: -AllSubscriptions and -SubscriptionId cannot be used together."),
+                    "AoaiHardening.Account.ConflictingScope", ErrorCategory.InvalidArgument, SubscriptionId));
+            var subscriptions = AllSubscriptions ? selector.AllSubscriptions() : ResolveSubscriptions(SubscriptionId?.Distinct(StringComparer.OrdinalIgnoreCase).ToArray());
+            var graph = !NoResourceGraph && (AllSubscriptions || subscriptions.Count > 1);
+            return ParameterSetName == ResourceGroupSet
+                ? selector.InResourceGroup(subscriptions, ResourceGroupName, Name, graph)
+                : selector.InSubscriptions(subscriptions, Name, graph);
         }
     }
 }

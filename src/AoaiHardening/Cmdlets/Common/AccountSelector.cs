@@ -30,38 +30,62 @@ namespace AoaiHardening.Cmdlets
             _kindGiven = kindGiven;
         }
 
-        public IEnumerable<AoaiAccount> InSubscriptions(string[] subscriptions, string? name)
+        /// <summary>
+        /// Accounts of these subscriptions: through Resource Graph when <paramref name="graph"/> (one query per 250
+        /// subscriptions), else one ARM list per subscription.
+        /// </summary>
+        public IEnumerable<AoaiAccount> InSubscriptions(IReadOnlyList<string> subscriptions, string? name, bool graph)
         {
-            foreach (var subscription in subscriptions)
-            {
-                foreach (var account in List(() => _service.ListBySubscription(subscription, _cmdlet.Call), name, null, $"subscription '{subscription}'", subscription))
-                    yield return account;
-            }
+            if (graph) return ThroughResourceGraph(subscriptions, null, name, null);
+            return subscriptions.SelectMany(subscription =>
+                List(() => _service.ListBySubscription(subscription, _cmdlet.Call), name, null, $"subscription '{subscription}'", subscription));
         }
 
-        public IEnumerable<AoaiAccount> InResourceGroup(string[] subscriptions, string resourceGroup, string? name)
+        public IEnumerable<AoaiAccount> InResourceGroup(IReadOnlyList<string> subscriptions, string resourceGroup, string? name, bool graph)
         {
-            foreach (var subscription in subscriptions)
+            var exactName = name != null && !WildcardPattern.ContainsWildcardCharacters(name);
+            var wildcardGroup = WildcardPattern.ContainsWildcardCharacters(resourceGroup);
+            if (!wildcardGroup)
+                _cmdlet.ValidateOrThrow(() => AccountId.ValidateResourceGroupName(resourceGroup), "AoaiHardening.Account.InvalidResourceGroupName", resourceGroup);
+            var group = WildcardPattern.Get(resourceGroup, WildcardOptions.IgnoreCase);
+            // One exact account: a GET per subscription beats any list.
+            if (!wildcardGroup && exactName) return subscriptions.SelectMany(subscription =>
+                One(_cmdlet.ValidateOrThrow(() => AccountId.Create(subscription, resourceGroup, name!), "AoaiHardening.Account.InvalidName", name)));
+            if (graph) return ThroughResourceGraph(subscriptions, wildcardGroup ? null : resourceGroup, name, wildcardGroup ? a => group.IsMatch(a.ResourceGroupName) : null);
+            return subscriptions.SelectMany(subscription => wildcardGroup
+                ? List(() => _service.ListBySubscription(subscription, _cmdlet.Call), name, a => group.IsMatch(a.ResourceGroupName), $"subscription '{subscription}'", subscription)
+                : List(() => _service.ListByResourceGroup(subscription, resourceGroup, _cmdlet.Call), name, null,
+                    $"resource group '{resourceGroup}' of subscription '{subscription}'", subscription));
+        }
+
+        /// <summary>
+        /// Every subscription the caller can read (-AllSubscriptions). A failed list is an error on the cmdlet and
+        /// selects nothing; so does an identity that can read no subscription, with a warning.
+        /// </summary>
+        public IReadOnlyList<string> AllSubscriptions()
+        {
+            List<string> found;
+            try
             {
-                IEnumerable<AoaiAccount> found;
-                if (WildcardPattern.ContainsWildcardCharacters(resourceGroup))
-                {
-                    var group = WildcardPattern.Get(resourceGroup, WildcardOptions.IgnoreCase);
-                    found = List(() => _service.ListBySubscription(subscription, _cmdlet.Call), name, a => group.IsMatch(a.ResourceGroupName), $"subscription '{subscription}'", subscription);
-                }
-                else if (name != null && !WildcardPattern.ContainsWildcardCharacters(name))
-                {
-                    var id = _cmdlet.ValidateOrThrow(() => AccountId.Create(subscription, resourceGroup, name), "AoaiHardening.Account.InvalidName", name);
-                    found = One(id);
-                }
-                else
-                {
-                    _cmdlet.ValidateOrThrow(() => AccountId.ValidateResourceGroupName(resourceGroup), "AoaiHardening.Account.InvalidResourceGroupName", resourceGroup);
-                    found = List(() => _service.ListByResourceGroup(subscription, resourceGroup, _cmdlet.Call), name, null,
-                        $"resource group '{resourceGroup}' of subscription '{subscription}'", subscription);
-                }
-                foreach (var account in found) yield return account;
+                found = _service.ListSubscriptionIds(_cmdlet.Call).ToList();
             }
+            catch (ArmRequestException ex)
+            {
+                _cmdlet.WriteError(_cmdlet.ArmErrorRecord(ex, "AoaiHardening.Account.SubscriptionListFailed", "listing the subscriptions the signed-in identity can read", null));
+                return Array.Empty<string>();
+            }
+            if (found.Count == 0) _cmdlet.WriteWarning("The signed-in identity can read no enabled subscription; no account was selected.");
+            else _cmdlet.WriteVerbose($"{found.Count} subscription(s) selected by -AllSubscriptions.");
+            return found;
+        }
+
+        private IEnumerable<AoaiAccount> ThroughResourceGraph(IReadOnlyList<string> subscriptions, string? resourceGroup, string? name, Func<AoaiAccount, bool>? filter)
+        {
+            if (subscriptions.Count == 0) return Enumerable.Empty<AoaiAccount>();
+            var exactName = name != null && !WildcardPattern.ContainsWildcardCharacters(name) ? name : null;
+            var scope = subscriptions.Count == 1 ? $"subscription '{subscriptions[0]}'" : $"{subscriptions.Count} subscriptions";
+            return List(() => _service.ListThroughResourceGraph(subscriptions, resourceGroup, exactName, _cmdlet.Call), name, filter,
+                $"{scope} through Resource Graph (-NoResourceGraph lists them through ARM instead)", subscriptions[0]);
         }
 
         /// <summary>

@@ -59,8 +59,35 @@ namespace AoaiHardening.Cmdlets.Compliance
         [ValidateNotNullOrEmpty]
         public string? WaiverPath { get; set; }
 
+        /// <summary>Accounts assessed at once (live input). Each subscription's ARM read budget paces the requests either way.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
+        /// <summary>
+        /// Accounts in flight at the default: enough to hide ARM's latency (a Default scan is about three reads per
+        /// account), few enough that the subscription read buckets (250 + 25/s) set the pace, not 429s.
+        /// </summary>
+        internal const int DefaultThrottleLimit = 16;
+
+        /// <summary>Accounts selected but not yet reported, at most: bounds memory on a tenant-wide scan.</summary>
+        private const int WindowSize = 1000;
+
         private HardeningEngine _engine = null!;
         private readonly List<string> _paths = new List<string>();
+        private ParallelWork<AccountJob, AccountResult>? _work;
+        private int _sequence;
+        private int _nextToReport;
+        private readonly SortedDictionary<int, AccountResult> _early = new SortedDictionary<int, AccountResult>();
+
+        /// <summary>
+        /// Report accounts in selection order rather than completion order: for cmdlets that buffer every finding anyway
+        /// (a Pester suite whose layout should not change from one run to the next).
+        /// </summary>
+        protected virtual bool ReportsInSelectionOrder => false;
+        private readonly System.Diagnostics.Stopwatch _sinceProgress = System.Diagnostics.Stopwatch.StartNew();
+        private const int ProgressId = 41;
+        private const string ProgressActivity = "Assessing accounts";
 
         internal HardeningEngine Engine => _engine;
         internal IReadOnlyList<Rule> SelectedRules => _engine.Selected;
@@ -102,6 +129,7 @@ namespace AoaiHardening.Cmdlets.Compliance
                     default:
                         var kinds = IncludeAllKinds ? new[] { "*" } : AccountSelector.DefaultKinds;
                         foreach (var account in SelectAccounts(kinds, kindGiven: IncludeAllKinds)) EvaluateLive(account);
+                        _selectionDone = true;
                         return;
                 }
             }
@@ -118,6 +146,7 @@ namespace AoaiHardening.Cmdlets.Compliance
         protected override void EndProcessing()
         {
             if (ParameterSetName == PathSet) EvaluateOffline();
+            else FinishLive();
             foreach (var waiver in _engine.ExpiredWaiversSeen)
                 WriteWarning($"The waiver for {waiver} expired on {waiver.Expires:yyyy-MM-dd} and no longer applies (reason was: {waiver.Reason}).");
             base.EndProcessing();
@@ -136,6 +165,9 @@ namespace AoaiHardening.Cmdlets.Compliance
         /// </summary>
         private IReadOnlyDictionary<string, Func<AoaiAccount, IReadOnlyList<InputResource>>>? _liveReaders;
 
+        private Services.RoleAssignmentService? _roleAssignments;
+        private Services.RoleAssignmentService RoleAssignments => _roleAssignments ??= new Services.RoleAssignmentService(Arm);
+
         private Services.KeyVaultService? _keyVaults;
         private Services.KeyVaultService KeyVaults => _keyVaults ??= new Services.KeyVaultService(Arm);
 
@@ -148,7 +180,8 @@ namespace AoaiHardening.Cmdlets.Compliance
         private IReadOnlyDictionary<string, Func<AoaiAccount, IReadOnlyList<InputResource>>> LiveReaders => _liveReaders ??=
             new Dictionary<string, Func<AoaiAccount, IReadOnlyList<InputResource>>>(StringComparer.OrdinalIgnoreCase)
             {
-                [RoleAssignmentRules.RelatedType] = account => RoleAssignmentRules.ReadLive(new Services.RoleAssignmentService(Arm), account.Id, Call),
+                // One role-assignment service for the scan: a resource group's assignments are listed once for all its accounts.
+                [RoleAssignmentRules.RelatedType] = account => RoleAssignmentRules.ReadLive(RoleAssignments, account.Id, Call),
                 [PrivateDnsRules.EndpointsType] = account => PrivateDnsRules.ReadEndpoints(new Services.NetworkService(Arm), account, Call),
                 [PrivateDnsRules.ZoneGroupsType] = account => PrivateDnsRules.ReadZoneGroups(new Services.NetworkService(Arm), account, Call),
                 // One vault service for the whole scan: accounts sharing a vault list its subscription once.
@@ -163,10 +196,109 @@ namespace AoaiHardening.Cmdlets.Compliance
                 [MonitoringRules.DefenderType] = account => MonitoringRules.ReadDefender(Monitoring, account, Call),
             };
 
+        private bool _selectionDone;
+
+        /// <summary>
+        /// Hands the account to the workers (pipeline thread). Before the first one, the ARM token is fetched here, so
+        /// only the pipeline thread ever signs in (workers read the cached token). Results written meanwhile keep the
+        /// window of accounts in flight bounded.
+        /// </summary>
         private void EvaluateLive(AoaiAccount account)
         {
+            if (_work == null)
+            {
+                Arm.WarmUp(CancellationToken);
+                // The scan's shared services exist before any worker asks for them (their caches are what makes reads once).
+                _ = LiveReaders;
+                _ = (RoleAssignments, KeyVaults, ContentSafety, Monitoring);
+                _work = new ParallelWork<AccountJob, AccountResult>(ThrottleLimit, WindowSize, AssessOnWorker, CancellationToken);
+            }
+            while (_work.IsFull) WriteResults(wait: true);
+            _work.Add(new AccountJob(_sequence++, account), account.SubscriptionId);
+            WriteResults(wait: false);
+        }
+
+        /// <summary>Runs on a worker thread: reads what the rules need and evaluates them; writes nothing.</summary>
+        private AccountResult AssessOnWorker(AccountJob job)
+        {
+            var account = job.Account;
             var resource = new InputResource(account.Id, AccountId.ResourceType, account.Name, account.Resource, null);
-            Evaluate(resource, new LiveRelatedSource(account, LiveReaders));
+            return new AccountResult(job.Sequence, resource, _engine.Evaluate(resource, new LiveRelatedSource(account, LiveReaders)).ToList());
+        }
+
+        /// <summary>Writes the results completed so far (pipeline thread), with queued trace lines and the progress bar.</summary>
+        private void WriteResults(bool wait)
+        {
+            var work = _work!;
+            foreach (var result in work.Take(wait))
+            {
+                if (!ReportsInSelectionOrder)
+                {
+                    Report(result.Account, result.Findings);
+                    continue;
+                }
+                _early[result.Sequence] = result;
+                while (_early.TryGetValue(_nextToReport, out var next))
+                {
+                    _early.Remove(_nextToReport++);
+                    Report(next.Account, next.Findings);
+                }
+            }
+            DrainMessages();
+            if (CancellationToken.IsCancellationRequested) throw new PipelineStoppedException();
+            if (_sinceProgress.ElapsedMilliseconds < 250 && !(wait && work.IsIdle)) return;
+            _sinceProgress.Restart();
+            var record = new ProgressRecord(ProgressId, ProgressActivity,
+                $"{work.Taken} of {work.Added}{(_selectionDone ? string.Empty : "+")} account(s) assessed, {work.Running} in progress")
+            {
+                PercentComplete = _selectionDone && work.Added > 0 ? Math.Min(100, work.Taken * 100 / work.Added) : -1,
+            };
+            WriteProgress(record);
+        }
+
+        /// <summary>Waits for the accounts still in flight, writing their findings as each completes.</summary>
+        private void FinishLive()
+        {
+            if (_work == null) return;
+            _selectionDone = true;
+            try
+            {
+                while (!_work.IsIdle) WriteResults(wait: true);
+            }
+            finally
+            {
+                _work.Dispose();
+            }
+            CompleteProgress(ProgressId, ProgressActivity);
+            var pacing = Arm.Pacing;
+            WriteVerbose($"{_work.Taken} account(s) assessed with up to {ThrottleLimit} at once. Session so far: {pacing.PacedRequests} request(s) waited " +
+                         $"{pacing.PacedTime.TotalSeconds:0.0} s in all for their subscription's ARM budget; {pacing.Throttled} throttled (429) answer(s) retried.");
+        }
+
+        private sealed class AccountJob
+        {
+            public AccountJob(int sequence, AoaiAccount account)
+            {
+                Sequence = sequence;
+                Account = account;
+            }
+
+            public int Sequence { get; }
+            public AoaiAccount Account { get; }
+        }
+
+        private sealed class AccountResult
+        {
+            public AccountResult(int sequence, InputResource account, IReadOnlyList<AoaiFinding> findings)
+            {
+                Sequence = sequence;
+                Account = account;
+                Findings = findings;
+            }
+
+            public int Sequence { get; }
+            public InputResource Account { get; }
+            public IReadOnlyList<AoaiFinding> Findings { get; }
         }
 
         private void EvaluateOffline()
@@ -192,11 +324,13 @@ namespace AoaiHardening.Cmdlets.Compliance
             if (accounts == 0) WriteWarning($"No Microsoft.CognitiveServices/accounts resource was found in {string.Join(", ", _paths)}.");
         }
 
-        private void Evaluate(InputResource account, IRelatedSource related)
+        private void Evaluate(InputResource account, IRelatedSource related) => Report(account, _engine.Evaluate(account, related));
+
+        private void Report(InputResource account, IEnumerable<AoaiFinding> findings)
         {
             AccountsEvaluated++;
             var any = false;
-            foreach (var finding in _engine.Evaluate(account, related))
+            foreach (var finding in findings)
             {
                 any = true;
                 OnFinding(finding);

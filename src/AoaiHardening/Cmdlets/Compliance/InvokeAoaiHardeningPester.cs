@@ -63,6 +63,9 @@ namespace AoaiHardening.Cmdlets.Compliance
 
         internal override void OnFinding(AoaiFinding finding) => _findings.Add(finding);
 
+        /// <summary>The suite's Describe blocks follow the selection, so two runs over the same accounts look the same.</summary>
+        protected override bool ReportsInSelectionOrder => true;
+
         protected override void Complete()
         {
             if (_findings.Count == 0)

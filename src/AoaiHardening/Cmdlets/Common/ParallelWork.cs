@@ -1,0 +1,202 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+
+namespace AoaiHardening.Cmdlets
+{
+    /// <summary>
+    /// Bounded parallel work for a cmdlet. The pipeline thread adds items and takes results (in completion order) and is
+    /// the only one that writes them; <c>limit</c> dedicated worker threads run the work. Dedicated threads, not the
+    /// thread pool: the work blocks on synchronous HTTP (Azure.Core's netstandard2.0 transport waits on async calls,
+    /// whose continuations need free pool threads). Items carry a partition (their subscription) and workers take from
+    /// the partition with the fewest items running, so one subscription's ARM budget never holds up the others.
+    /// </summary>
+    internal sealed class ParallelWork<TIn, TOut> : IDisposable
+    {
+        private readonly object _sync = new object();
+        private readonly Func<TIn, TOut> _work;
+        private readonly int _limit;
+        private readonly int _capacity;
+        private readonly CancellationToken _cancellation;
+        private readonly Dictionary<string, Queue<TIn>> _queues = new Dictionary<string, Queue<TIn>>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, int> _running = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        private readonly List<string> _partitions = new List<string>();
+        private readonly Queue<Completed> _done = new Queue<Completed>();
+        private readonly List<Thread> _threads = new List<Thread>();
+        private int _next;
+        private int _queued;
+        private int _runningTotal;
+        private bool _closed;
+
+        /// <param name="limit">Worker threads (items in progress at once).</param>
+        /// <param name="capacity">Items queued, running or done-but-not-taken before <see cref="IsFull"/>: bounds memory.</param>
+        public ParallelWork(int limit, int capacity, Func<TIn, TOut> work, CancellationToken cancellation)
+        {
+            _limit = Math.Max(1, limit);
+            _capacity = Math.Max(_limit, capacity);
+            _work = work;
+            _cancellation = cancellation;
+        }
+
+        public int Added { get; private set; }
+        public int Taken { get; private set; }
+
+        public int Running
+        {
+            get { lock (_sync) return _runningTotal; }
+        }
+
+        /// <summary>The pipeline thread should take results before adding more.</summary>
+        public bool IsFull
+        {
+            get { lock (_sync) return _queued + _runningTotal + _done.Count >= _capacity; }
+        }
+
+        /// <summary>Nothing queued, running or waiting to be taken.</summary>
+        public bool IsIdle
+        {
+            get { lock (_sync) return _queued == 0 && _runningTotal == 0 && _done.Count == 0; }
+        }
+
+        public void Add(TIn item, string partition)
+        {
+            lock (_sync)
+            {
+                if (!_queues.TryGetValue(partition, out var queue))
+                {
+                    _queues[partition] = queue = new Queue<TIn>();
+                    _running[partition] = 0;
+                    _partitions.Add(partition);
+                }
+                queue.Enqueue(item);
+                _queued++;
+                Added++;
+                // A worker per item until the limit: a single account never waits for thread start-up of others.
+                if (_threads.Count < _limit && _threads.Count < _queued + _runningTotal)
+                {
+                    var thread = new Thread(Work) { IsBackground = true, Name = "AoaiHardening worker " + (_threads.Count + 1) };
+                    _threads.Add(thread);
+                    thread.Start();
+                }
+                Monitor.PulseAll(_sync);
+            }
+        }
+
+        /// <summary>
+        /// The results completed so far. With <paramref name="wait"/>, blocks until one completes, nothing is pending, the
+        /// operation is cancelled, or 200 ms pass (so the caller can write queued messages and progress meanwhile).
+        /// A failure of the work itself is rethrown here, on the pipeline thread.
+        /// </summary>
+        public IReadOnlyList<TOut> Take(bool wait)
+        {
+            List<Completed> taken;
+            lock (_sync)
+            {
+                if (wait && _done.Count == 0 && _queued + _runningTotal > 0 && !_cancellation.IsCancellationRequested)
+                    Monitor.Wait(_sync, 200);
+                taken = _done.ToList();
+                _done.Clear();
+            }
+            Taken += taken.Count;
+            var failed = taken.FirstOrDefault(c => c.Error != null);
+            if (failed != null) throw new InvalidOperationException(failed.Error!.Message, failed.Error);
+            return taken.Select(c => c.Result!).ToList();
+        }
+
+        public void Dispose()
+        {
+            lock (_sync)
+            {
+                _closed = true;
+                Monitor.PulseAll(_sync);
+            }
+        }
+
+        private void Work()
+        {
+            while (true)
+            {
+                TIn item;
+                string partition;
+                lock (_sync)
+                {
+                    while (!TryDequeue(out item, out partition))
+                    {
+                        if (_closed || _cancellation.IsCancellationRequested) return;
+                        Monitor.Wait(_sync, 500);
+                    }
+                }
+                Completed completed;
+                try
+                {
+                    completed = new Completed(_work(item), null);
+                }
+                catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+                {
+                    lock (_sync)
+                    {
+                        Finished(partition);
+                        Monitor.PulseAll(_sync);
+                    }
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    completed = new Completed(default, ex);
+                }
+                lock (_sync)
+                {
+                    Finished(partition);
+                    _done.Enqueue(completed);
+                    Monitor.PulseAll(_sync);
+                }
+            }
+        }
+
+        /// <summary>Caller holds the lock. A drained partition leaves the rotation, so a long scan does not keep visiting it.</summary>
+        private void Finished(string partition)
+        {
+            _runningTotal--;
+            if (--_running[partition] > 0 || _queues[partition].Count > 0) return;
+            _queues.Remove(partition);
+            _running.Remove(partition);
+            _partitions.Remove(partition);
+        }
+
+        /// <summary>Next item from the partition with the fewest running (round-robin among equals). Caller holds the lock.</summary>
+        private bool TryDequeue(out TIn item, out string partition)
+        {
+            item = default!;
+            partition = string.Empty;
+            if (_queued == 0 || _cancellation.IsCancellationRequested) return false;
+            string? best = null;
+            for (var i = 0; i < _partitions.Count; i++)
+            {
+                var candidate = _partitions[(_next + i) % _partitions.Count];
+                if (_queues[candidate].Count == 0) continue;
+                if (best == null || _running[candidate] < _running[best]) best = candidate;
+            }
+            if (best == null) return false;
+            _next = (_partitions.IndexOf(best) + 1) % _partitions.Count;
+            item = _queues[best].Dequeue();
+            partition = best;
+            _queued--;
+            _runningTotal++;
+            _running[best]++;
+            return true;
+        }
+
+        private sealed class Completed
+        {
+            public Completed(TOut? result, Exception? error)
+            {
+                Result = result;
+                Error = error;
+            }
+
+            public TOut? Result { get; }
+            public Exception? Error { get; }
+        }
+    }
+}
