@@ -203,8 +203,9 @@ public sealed class FleetTests(EmulatorFixture emu) : EmulatorTest(emu)
             Same(store.Children(account, "Microsoft.CognitiveServices/accounts/deployments"),
                 r => r.Id.StartsWith(account.Id + "/", StringComparison.OrdinalIgnoreCase) && r.Type == "Microsoft.CognitiveServices/accounts/deployments");
             Assert.Equal(["aoai-fleet-001-0003/gpt-4o-mini"], store.Children(account, "Microsoft.CognitiveServices/accounts/deployments").Select(r => r.Name));
-            Assert.Empty(store.Query(Sub1, "rg-fleet-01").Where(r => r.Id.StartsWith(sibling.Id, StringComparison.OrdinalIgnoreCase)
-                && (r.Id.Length == sibling.Id.Length || r.Id[sibling.Id.Length] == '/')));
+            Assert.DoesNotContain(store.Query(Sub1, "rg-fleet-01"), r => r.Id.StartsWith(sibling.Id, StringComparison.OrdinalIgnoreCase)
+                && (r.Id.Length == sibling.Id.Length || r.Id[sibling.Id.Length] == '/'));
+            Assert.Null(store.Find(sibling.Id + "/providers/Microsoft.Insights/diagnosticSettings/to-law"));
             foreach (var (sub, group, type) in new (string?, string?, string?)[]
             {
                 (Sub1, null, "Microsoft.CognitiveServices/accounts"), ("F1EE7000-0000-4000-8000-000000000002", "RG-FLEET-02", null),
