@@ -86,6 +86,7 @@ public sealed class ArmEmulator : IAsyncDisposable
         new InsightsProvider(state).Map(app);
         new SearchProvider(state).Map(app);
         new StorageProvider(state).Map(app);
+        new ResourceGraphProvider(state).Map(app);
         new GenericProvider(state).Map(app);
 
         // After the providers: they register how seeded resources are split and completed (a virtual network's inline subnets).

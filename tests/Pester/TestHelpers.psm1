@@ -71,6 +71,16 @@ function Reset-TestEmulator {
     Invoke-EmulatorControl -Path 'scenario' -Method POST -Body $body | Out-Null
 }
 
+function New-EmulatorFleet {
+    # Adds a generated fleet (POST /_emulator/fleet) to the loaded scenario; returns {subscriptions, accounts, resources, roleAssignments}.
+    param([int] $Subscriptions = 10, [int] $AccountsPerSubscription = 100, [int] $ResourceGroupsPerSubscription = 10)
+    Invoke-EmulatorControl -Path 'fleet' -Method POST -Body @{
+        subscriptions                 = $Subscriptions
+        accountsPerSubscription       = $AccountsPerSubscription
+        resourceGroupsPerSubscription = $ResourceGroupsPerSubscription
+    }
+}
+
 function Get-EmulatorRequest {
     param([string[]] $Method, [string] $PathLike = '*')
     @((Invoke-EmulatorControl -Path 'requests').value) |

@@ -61,6 +61,16 @@ internal static class ControlApi
             await HttpJson.WriteAsync(ctx, 200, state.Config);
         });
 
+        // A generated tenant for scale tests, added to the current state (load the scenario first).
+        control.MapPost("/fleet", async ctx =>
+        {
+            var text = await ReadTextAsync(ctx);
+            var spec = text.Trim().Length == 0 ? new FleetSpec()
+                : JsonSerializer.Deserialize<FleetSpec>(text, HttpJson.Options) ?? new FleetSpec();
+            var result = state.AddFleet(spec);
+            await HttpJson.WriteAsync(ctx, 200, result);
+        });
+
         control.MapGet("/resources", ctx =>
             HttpJson.WriteAsync(ctx, 200, new JsonObject { ["value"] = new JsonArray([.. state.GetResources(ctx.Request.Query["type"].FirstOrDefault())]) }));
 

@@ -25,8 +25,18 @@ internal sealed class ArmException(int status, string code, string message) : Ex
     /// </summary>
     public bool Unwrapped { get; init; }
 
-    public ArmReply ToReply() => new(Status,
-        Unwrapped ? new JsonObject { ["code"] = Code, ["message"] = Message } : ArmErrors.Envelope(Code, Message), Headers);
+    /// <summary><c>error.details</c> entries (code, message), as Resource Graph sends them; none by default.</summary>
+    public IReadOnlyList<(string Code, string Message)> Details { get; init; } = [];
+
+    public ArmReply ToReply()
+    {
+        if (Unwrapped)
+            return new(Status, new JsonObject { ["code"] = Code, ["message"] = Message }, Headers);
+        var envelope = ArmErrors.Envelope(Code, Message);
+        if (Details.Count > 0)
+            envelope.ObjectAt("error")["details"] = new JsonArray([.. Details.Select(d => (JsonNode)new JsonObject { ["code"] = d.Code, ["message"] = d.Message })]);
+        return new(Status, envelope, Headers);
+    }
 }
 
 /// <summary>The ARM-layer errors, with the codes and (start of the) messages the real service uses.</summary>
@@ -82,6 +92,17 @@ internal static class ArmErrors
 
     public static ArmException InvalidResourceType(string type, string providerNamespace, string? apiVersion) => new(400, "InvalidResourceType",
         $"The resource type '{type}' could not be found in the namespace '{providerNamespace}' for api version '{apiVersion}'.");
+
+    /// <summary>Resource Graph's top-level error message: where to look when asking for support.</summary>
+    public static string SupportMessage(HttpContext ctx) =>
+        $"Please provide below info when asking for support: timestamp = {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffffffZ}, " +
+        $"correlationId = {ctx.Response.Headers["x-ms-correlation-request-id"]}.";
+
+    /// <summary>Resource Graph's refusal of a query: 400 BadRequest with an InvalidQuery detail saying what is wrong.</summary>
+    public static ArmException InvalidQuery(HttpContext ctx, string detail) => new(400, "BadRequest", SupportMessage(ctx))
+    {
+        Details = [("InvalidQuery", $"Query is invalid. {detail}")],
+    };
 
     public static ArmException NoRegisteredProviderFound(string type, string? apiVersion) => new(404, "NoRegisteredProviderFound",
         $"No registered resource provider found for location 'global' and API version '{apiVersion}' for type '{type}'.");

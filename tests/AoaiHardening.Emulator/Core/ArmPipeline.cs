@@ -63,6 +63,9 @@ internal sealed class ArmPipeline(EmulatorState state)
                 throw fault.ToError();
 
             Auth.Check(ctx, state.TenantId);
+            // Throttled after authentication (an anonymous caller has no bucket), before any provider work.
+            if (ctx.GetEndpoint()?.Metadata.GetMetadata<RateLimits.Exempt>() is null)
+                state.RateLimits.Take(ctx, ctx.GetRouteValue(SubscriptionId) as string, state.Config);
             ApiVersionGate.Check(ctx);
             CheckScope(ctx);
             await next(ctx);
@@ -103,7 +106,6 @@ internal sealed class ArmPipeline(EmulatorState state)
             headers["x-ms-client-request-id"] = clientRequestId;
         headers.CacheControl = "no-cache";
         headers.Expires = "-1";
-        state.RateLimits.Report(ctx, ctx.GetRouteValue(SubscriptionId) as string);
     }
 
     /// <summary>A route naming a subscription or resource group that the scenario lacks fails here, for every provider.</summary>

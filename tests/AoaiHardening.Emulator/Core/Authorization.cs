@@ -162,10 +162,17 @@ internal sealed record RoleAssignment
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ");
 }
 
-/// <summary>Role assignments by name. Callers hold <see cref="EmulatorState.Gate"/>.</summary>
+/// <summary>
+/// Role assignments by name, and by scope (so listing at a scope looks up its chain and the range of scopes under it
+/// instead of testing every assignment of the tenant). Callers hold <see cref="EmulatorState.Gate"/>.
+/// </summary>
 internal sealed class RoleAssignmentStore
 {
     private readonly Dictionary<string, RoleAssignment> byName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Dictionary<string, RoleAssignment>> byScope = new(StringComparer.OrdinalIgnoreCase);
+
+    // Scopes in case-insensitive order: the scopes under one (its path + "/…") are one contiguous range.
+    private readonly SortedSet<string> orderedScopes = new(StringComparer.OrdinalIgnoreCase);
     private long seq;
 
     public RoleAssignment? Find(string name) => byName.GetValueOrDefault(name);
@@ -174,15 +181,60 @@ internal sealed class RoleAssignmentStore
     public RoleAssignment Put(RoleAssignment assignment)
     {
         assignment = assignment with { Seq = byName.TryGetValue(assignment.Name, out var existing) ? existing.Seq : ++seq };
+        if (existing is not null)
+            Unindex(existing);
         byName[assignment.Name] = assignment;
+        if (!byScope.TryGetValue(assignment.Scope, out var atScope))
+        {
+            byScope[assignment.Scope] = atScope = new(StringComparer.OrdinalIgnoreCase);
+            orderedScopes.Add(assignment.Scope);
+        }
+        atScope[assignment.Name] = assignment;
         return assignment;
     }
 
-    public bool Remove(string name) => byName.Remove(name);
+    public bool Remove(string name)
+    {
+        if (!byName.Remove(name, out var removed))
+            return false;
+        Unindex(removed);
+        return true;
+    }
 
-    public void Clear() => byName.Clear();
+    public void Clear()
+    {
+        byName.Clear();
+        byScope.Clear();
+        orderedScopes.Clear();
+    }
 
     public IEnumerable<RoleAssignment> All => byName.Values.OrderBy(a => a.Seq);
+
+    /// <summary>The assignments made exactly at one of these scopes (case-insensitive), unordered.</summary>
+    public IEnumerable<RoleAssignment> At(IEnumerable<string> scopes) =>
+        scopes.Distinct(StringComparer.OrdinalIgnoreCase).SelectMany(s => byScope.TryGetValue(s, out var at) ? at.Values : Enumerable.Empty<RoleAssignment>());
+
+    /// <summary>
+    /// The assignments whose scope continues <paramref name="scope"/> textually (<c>{scope}/…</c>), unordered: what is
+    /// below a subscription, resource group or resource scope. '0' follows '/', so the range [scope/, scope0] holds them.
+    /// </summary>
+    public IEnumerable<RoleAssignment> Under(string scope)
+    {
+        var prefix = scope.TrimEnd('/') + "/";
+        return orderedScopes.GetViewBetween(prefix, scope.TrimEnd('/') + "0")
+            .Where(s => s.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            .SelectMany(s => byScope[s].Values)
+            .ToList();
+    }
+
+    private void Unindex(RoleAssignment assignment)
+    {
+        if (byScope.TryGetValue(assignment.Scope, out var atScope) && atScope.Remove(assignment.Name) && atScope.Count == 0)
+        {
+            byScope.Remove(assignment.Scope);
+            orderedScopes.Remove(assignment.Scope);
+        }
+    }
 }
 
 /// <summary>

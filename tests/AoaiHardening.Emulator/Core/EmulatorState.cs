@@ -12,8 +12,12 @@ public sealed class EmulatorState
     private volatile EmulatorConfig config;
     private volatile Tenant tenant = Tenant.From(new Scenario());
     private string lastScenarioJson = "{}";
+    private Scenario scenario = new();
+
+    /// <summary>Fleets added since the scenario loaded: <see cref="Reset"/> generates them again.</summary>
+    private readonly List<FleetSpec> fleets = [];
     private readonly Dictionary<string, Func<SeedResource, IEnumerable<SeedResource>>> seedExpanders = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<Action> afterLoad = [];
+    private readonly List<Action<IReadOnlyList<ArmResource>>> afterLoad = [];
 
     internal EmulatorState(EmulatorConfig baseConfig)
     {
@@ -22,11 +26,19 @@ public sealed class EmulatorState
         Resources.RegisterView(ManagedIdentity.UserAssignedType, ManagedIdentity.FillUserAssigned);
     }
 
-    /// <summary>Behaviour knobs, read on every request. Assign a <c>with</c> copy to change them.</summary>
+    /// <summary>
+    /// Behaviour knobs, read on every request. Assign a <c>with</c> copy to change them. A change refills the throttling
+    /// buckets and the Resource Graph quota, so new limits apply from a clean start.
+    /// </summary>
     public EmulatorConfig Config
     {
         get => config;
-        set => config = value.Validated();
+        set
+        {
+            config = value.Validated();
+            RateLimits.Clear();
+            GraphQuota.Clear();
+        }
     }
 
     public string TenantId => tenant.TenantId;
@@ -37,6 +49,9 @@ public sealed class EmulatorState
     public FaultInjector Faults { get; } = new();
 
     internal RateLimits RateLimits { get; } = new();
+
+    /// <summary>The Resource Graph per-user query quota (one caller: the emulator cannot tell users apart).</summary>
+    internal GraphQuota GraphQuota { get; } = new();
 
     /// <summary>Guards <see cref="Resources"/> and <see cref="Operations"/>, which change together.</summary>
     internal Lock Gate { get; } = new();
@@ -56,28 +71,68 @@ public sealed class EmulatorState
     /// <exception cref="ScenarioException">The JSON is not a valid scenario; state is left unchanged.</exception>
     public void LoadScenario(string json)
     {
-        var scenario = Scenario.Parse(json);
-        var newConfig = scenario.Config?.ApplyTo(baseConfig) ?? baseConfig;
-        var seeds = Expand(scenario.Seeds);
+        var parsed = Scenario.Parse(json);
+        var newConfig = parsed.Config?.ApplyTo(baseConfig) ?? baseConfig;
+        var seeds = Expand(parsed.Seeds);
         lock (Gate)
         {
             Resources.Clear();
-            foreach (var seed in seeds)
-                Resources.Add(seed.Id, seed.SubscriptionId, seed.ResourceGroup, seed.Type, seed.Name, (JsonObject)seed.Body.DeepClone());
-            foreach (var hook in afterLoad)
-                hook();
+            Seed(seeds, clone: true);
             Operations.Clear();
             RoleAssignments.Clear();
-            foreach (var assignment in scenario.RoleAssignmentSeeds)
+            foreach (var assignment in parsed.RoleAssignmentSeeds)
                 RoleAssignments.Put(assignment);
             Secrets.Clear();
-            tenant = Tenant.From(scenario);
+            scenario = parsed;
+            tenant = Tenant.From(parsed);
             config = newConfig;
             lastScenarioJson = json;
+            fleets.Clear();
         }
         Requests.Clear();
         Faults.Clear();
         RateLimits.Clear();
+        GraphQuota.Clear();
+    }
+
+    /// <summary>
+    /// Adds a generated fleet (<see cref="Fleet"/>) to the current state: subscriptions, groups and principals join the
+    /// tenant; resources are stored the way scenario seeds are (expanders, after-load hooks); role assignments are added.
+    /// <see cref="Reset"/> generates it again; loading a scenario drops it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The spec is out of range, or a fleet subscription already exists.</exception>
+    public FleetResult AddFleet(FleetSpec spec)
+    {
+        spec.Validate();
+        lock (Gate)
+        {
+            var fleet = Fleet.Generate(spec, TenantId);
+            if (fleet.Subscriptions.FirstOrDefault(s => tenant.FindSubscription(s.SubscriptionId) is not null) is { } taken)
+                throw new ArgumentException($"Subscription '{taken.SubscriptionId}' already exists: a fleet is added once per scenario load.");
+            scenario = scenario with
+            {
+                Subscriptions = [.. scenario.Subscriptions, .. fleet.Subscriptions],
+                Principals = [.. scenario.Principals, .. fleet.Principals],
+            };
+            tenant = Tenant.From(scenario);
+            var added = Seed(Expand(fleet.Seeds), clone: false);
+            foreach (var assignment in fleet.RoleAssignments)
+                RoleAssignments.Put(assignment);
+            fleets.Add(spec);
+            return new FleetResult([.. fleet.Subscriptions.Select(s => s.SubscriptionId)], fleet.Accounts, added, fleet.RoleAssignments.Count);
+        }
+    }
+
+    /// <summary>Stores expanded seeds, then runs the after-load hooks over them. Caller holds <see cref="Gate"/>.</summary>
+    private int Seed(List<SeedResource> seeds, bool clone)
+    {
+        var added = new List<ArmResource>(seeds.Count);
+        foreach (var seed in seeds)
+            added.Add(Resources.Add(seed.Id, seed.SubscriptionId, seed.ResourceGroup, seed.Type, seed.Name,
+                clone ? (JsonObject)seed.Body.DeepClone() : seed.Body));
+        foreach (var hook in afterLoad)
+            hook(added);
+        return added.Count;
     }
 
     /// <summary>
@@ -88,15 +143,15 @@ public sealed class EmulatorState
     internal void RegisterSeedExpander(string type, Func<SeedResource, IEnumerable<SeedResource>> expand) => seedExpanders[type] = expand;
 
     /// <summary>
-    /// Runs after every scenario load, holding <see cref="Gate"/>, in registration order: lets a provider derive what ARM
-    /// would have made on create (an endpoint's private IP, its connection on the account). Must not throw: seeds are
-    /// served as given where nothing can be derived.
+    /// Runs after every scenario load (and fleet), holding <see cref="Gate"/>, in registration order, over the resources
+    /// just seeded: lets a provider derive what ARM would have made on create (an endpoint's private IP, its connection on
+    /// the account). Must not throw: seeds are served as given where nothing can be derived.
     /// </summary>
-    internal void RegisterAfterLoad(Action hook) => afterLoad.Add(hook);
+    internal void RegisterAfterLoad(Action<IReadOnlyList<ArmResource>> hook) => afterLoad.Add(hook);
 
     private List<SeedResource> Expand(IReadOnlyList<SeedResource> seeds)
     {
-        var expanded = new List<SeedResource>();
+        var expanded = new List<SeedResource>(seeds.Count);
         var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var seed in seeds)
             foreach (var item in seedExpanders.TryGetValue(seed.Type, out var expand) ? expand(seed) : [seed])
@@ -108,8 +163,16 @@ public sealed class EmulatorState
         return expanded;
     }
 
-    /// <summary>Back to the last loaded scenario (or empty), as if it had just been loaded.</summary>
-    public void Reset() => LoadScenario(lastScenarioJson);
+    /// <summary>Back to the last loaded scenario (or empty), as if it had just been loaded, with its fleets generated again.</summary>
+    public void Reset()
+    {
+        List<FleetSpec> again;
+        lock (Gate)
+            again = [.. fleets];
+        LoadScenario(lastScenarioJson);
+        foreach (var spec in again)
+            AddFleet(spec);
+    }
 
     /// <summary>Builds an answer while holding <see cref="Gate"/> (reads and writes see one consistent state), then writes it.</summary>
     internal Task ReplyAsync(HttpContext ctx, Func<ArmReply> build)

@@ -10,7 +10,10 @@ namespace AoaiHardening.Emulator.Core;
 internal static class Jwt
 {
     /// <summary>The aud claim of a JWT; null for an opaque token (or a JWT without aud).</summary>
-    public static string? Audience(string token)
+    public static string? Audience(string token) => Claim(token, "aud");
+
+    /// <summary>A string claim of a JWT (the first entry of an array claim; "" for another kind); null for an opaque token or a missing claim.</summary>
+    public static string? Claim(string token, string name)
     {
         var parts = token.Split('.');
         if (parts.Length != 3)
@@ -20,16 +23,16 @@ internal static class Jwt
             var payload = parts[1].Replace('-', '+').Replace('_', '/');
             payload = payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '=');
             using var doc = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)));
-            if (!doc.RootElement.TryGetProperty("aud", out var aud))
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty(name, out var claim))
                 return null;
-            return aud.ValueKind switch
+            return claim.ValueKind switch
             {
-                JsonValueKind.String => aud.GetString(),
-                JsonValueKind.Array => aud.EnumerateArray().Select(a => a.GetString()).FirstOrDefault() ?? "",
+                JsonValueKind.String => claim.GetString(),
+                JsonValueKind.Array => claim.EnumerateArray().Select(a => a.ValueKind == JsonValueKind.String ? a.GetString() : "").FirstOrDefault() ?? "",
                 _ => "",
             };
         }
-        catch (Exception e) when (e is FormatException or JsonException or ArgumentException)
+        catch (Exception e) when (e is FormatException or JsonException or ArgumentException or InvalidOperationException)
         {
             return null; // not a JWT after all: an opaque token
         }

@@ -120,10 +120,19 @@ internal static class ResourceIds
 /// <summary>
 /// All stored resources, keyed by id case-insensitively (ARM ids are). Not thread-safe by itself:
 /// callers hold <see cref="EmulatorState.Gate"/>, because a write reads, changes and starts an operation in one step.
+/// Indexed by id prefix, type, (subscription, type) and (subscription, resource group), so a request against a fleet of
+/// tens of thousands of resources costs what its answer costs, not a scan of the store (every request holds the Gate).
 /// </summary>
 internal sealed class ResourceStore
 {
     private readonly Dictionary<string, ArmResource> byId = new(StringComparer.OrdinalIgnoreCase);
+
+    // Ids in case-insensitive order: the ids under a parent (its id + "/…") are one contiguous range.
+    private readonly SortedSet<string> orderedIds = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SortedDictionary<long, ArmResource> all = [];
+    private readonly Dictionary<string, SortedDictionary<long, ArmResource>> byType = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, SortedDictionary<long, ArmResource>> bySubscriptionType = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, SortedDictionary<long, ArmResource>> byGroup = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Action<JsonObject, ArmResource>> views = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, EtagStyle> etagStyles = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Action<ArmResource>> removeHooks = new(StringComparer.OrdinalIgnoreCase);
@@ -142,6 +151,8 @@ internal sealed class ResourceStore
 
     public ArmResource? Find(string id) => byId.GetValueOrDefault(id.TrimEnd('/'));
 
+    public int Count => byId.Count;
+
     public ArmResource Add(string id, string subscriptionId, string resourceGroup, string type, string name, JsonObject body)
     {
         if (byId.ContainsKey(id))
@@ -153,6 +164,11 @@ internal sealed class ResourceStore
             resource.Touch();
         }
         byId[id] = resource;
+        orderedIds.Add(id);
+        all[resource.Seq] = resource;
+        Bucket(byType, type).Add(resource.Seq, resource);
+        Bucket(bySubscriptionType, Key(subscriptionId, type)).Add(resource.Seq, resource);
+        Bucket(byGroup, Key(subscriptionId, resourceGroup)).Add(resource.Seq, resource);
         return resource;
     }
 
@@ -168,30 +184,78 @@ internal sealed class ResourceStore
 
     private void RemoveOne(ArmResource resource)
     {
-        if (byId.Remove(resource.Id))
-            removeHooks.GetValueOrDefault(resource.Type)?.Invoke(resource);
+        if (!byId.Remove(resource.Id))
+            return;
+        orderedIds.Remove(resource.Id);
+        all.Remove(resource.Seq);
+        Unindex(byType, resource.Type, resource);
+        Unindex(bySubscriptionType, Key(resource.SubscriptionId, resource.Type), resource);
+        Unindex(byGroup, Key(resource.SubscriptionId, resource.ResourceGroup), resource);
+        removeHooks.GetValueOrDefault(resource.Type)?.Invoke(resource);
     }
 
     /// <summary>Resources nested under <paramref name="parent"/> (their ids continue its id), any depth, in creation order.</summary>
-    public IEnumerable<ArmResource> Descendants(ArmResource parent) =>
-        byId.Values.Where(r => r.Id.StartsWith(parent.Id + "/", StringComparison.OrdinalIgnoreCase)).OrderBy(r => r.Seq);
+    public IReadOnlyList<ArmResource> Descendants(ArmResource parent)
+    {
+        // '0' follows '/': the range [id/, id0] holds every id starting with "id/" (and at most "id0" itself, filtered out).
+        var prefix = parent.Id + "/";
+        return orderedIds.GetViewBetween(prefix, parent.Id + "0")
+            .Where(id => id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            .Select(id => byId[id])
+            .OrderBy(r => r.Seq)
+            .ToList();
+    }
 
     /// <summary>The direct children of <paramref name="parent"/> of one type (e.g. a virtual network's subnets), in creation order.</summary>
-    public IEnumerable<ArmResource> Children(ArmResource parent, string childType) =>
-        Descendants(parent).Where(r => r.Type.Equals(childType, StringComparison.OrdinalIgnoreCase));
+    public IReadOnlyList<ArmResource> Children(ArmResource parent, string childType) =>
+        Descendants(parent).Where(r => r.Type.Equals(childType, StringComparison.OrdinalIgnoreCase)).ToList();
 
     /// <summary>The resource with this id if it has this type (case-insensitive), else null.</summary>
     public ArmResource? Find(string? id, string type) =>
         id is not null && Find(id) is { } r && r.Type.Equals(type, StringComparison.OrdinalIgnoreCase) ? r : null;
 
-    public void Clear() => byId.Clear();
+    public void Clear()
+    {
+        byId.Clear();
+        orderedIds.Clear();
+        all.Clear();
+        byType.Clear();
+        bySubscriptionType.Clear();
+        byGroup.Clear();
+    }
 
-    public IEnumerable<ArmResource> Query(string? subscriptionId = null, string? resourceGroup = null, string? type = null) =>
-        byId.Values
+    /// <summary>The resources matching every filter given, in creation order; answered from the narrowest index.</summary>
+    public IReadOnlyList<ArmResource> Query(string? subscriptionId = null, string? resourceGroup = null, string? type = null)
+    {
+        IEnumerable<ArmResource> candidates =
+            subscriptionId is not null && type is not null ? Indexed(bySubscriptionType, Key(subscriptionId, type))
+            : subscriptionId is not null && resourceGroup is not null ? Indexed(byGroup, Key(subscriptionId, resourceGroup))
+            : type is not null ? Indexed(byType, type)
+            : all.Values;
+        return candidates
             .Where(r => subscriptionId is null || r.SubscriptionId.Equals(subscriptionId, StringComparison.OrdinalIgnoreCase))
             .Where(r => resourceGroup is null || r.ResourceGroup.Equals(resourceGroup, StringComparison.OrdinalIgnoreCase))
             .Where(r => type is null || r.Type.Equals(type, StringComparison.OrdinalIgnoreCase))
-            .OrderBy(r => r.Seq);
+            .ToList();
+    }
+
+    private static string Key(string a, string b) => $"{a}\n{b}";
+
+    private static SortedDictionary<long, ArmResource> Bucket(Dictionary<string, SortedDictionary<long, ArmResource>> index, string key)
+    {
+        if (!index.TryGetValue(key, out var bucket))
+            index[key] = bucket = [];
+        return bucket;
+    }
+
+    private static IEnumerable<ArmResource> Indexed(Dictionary<string, SortedDictionary<long, ArmResource>> index, string key) =>
+        index.TryGetValue(key, out var bucket) ? bucket.Values : [];
+
+    private static void Unindex(Dictionary<string, SortedDictionary<long, ArmResource>> index, string key, ArmResource resource)
+    {
+        if (index.TryGetValue(key, out var bucket) && bucket.Remove(resource.Seq) && bucket.Count == 0)
+            index.Remove(key);
+    }
 
     /// <summary>The resource as GET returns it: id, name, type first, the stored body, etag, then type-specific fields.</summary>
     public JsonObject Render(ArmResource r)

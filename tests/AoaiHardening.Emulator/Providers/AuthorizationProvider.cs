@@ -163,8 +163,14 @@ internal sealed partial class AuthorizationProvider(EmulatorState state)
         var scope = ArmScope.Parse(Scope(ctx, mustExist: true))!;
         var (atScope, principal) = ParseAssignmentFilter(ctx.Request.Query["$filter"].ToString());
         var tenant = state.Tenant;
-        var above = scope.Chain(tenant).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var items = state.RoleAssignments.All
+        var chain = scope.Chain(tenant);
+        var above = chain.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // Below a subscription, group or resource is a textual continuation of its path; below the root or a management
+        // group depends on the tenant's layout, so those look at every assignment.
+        var candidates = scope.Kind is ScopeKind.Root or ScopeKind.ManagementGroup
+            ? state.RoleAssignments.All
+            : state.RoleAssignments.At(chain).Concat(atScope ? [] : state.RoleAssignments.Under(scope.Path)).OrderBy(a => a.Seq);
+        var items = candidates
             .Where(a => principal is null || a.PrincipalId.Equals(principal, StringComparison.OrdinalIgnoreCase))
             .Where(a => above.Contains(a.Scope) || (!atScope && scope.Contains(a.Scope, tenant)))
             .Select(a => (JsonNode)a.Render())

@@ -270,9 +270,9 @@ internal sealed partial class KeyVaultProvider
     /// Seeded keys get their versions: N of them, a day apart, the newest current; ids derived from the key id and the
     /// version's position, so every load (and reset) of a scenario gives the same ids.
     /// </summary>
-    private void MintSeededVersions()
+    private void MintSeededVersions(IReadOnlyList<ArmResource> seeded)
     {
-        foreach (var key in state.Resources.Query(type: KeyType).Where(k => KeyVersions(k).Count == 0).ToList())
+        foreach (var key in seeded.Where(k => k.Type.Equals(KeyType, StringComparison.OrdinalIgnoreCase) && KeyVersions(k).Count == 0).ToList())
         {
             var count = key.Body["versions"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 1;
             key.Body.Remove("versions");

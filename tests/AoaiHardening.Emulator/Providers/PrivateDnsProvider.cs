@@ -170,9 +170,9 @@ internal sealed partial class PrivateDnsProvider
         });
 
     /// <summary>Seeded zones get the SOA record set a create would have made, unless the scenario seeds one.</summary>
-    private void AddMissingSoaRecords()
+    private void AddMissingSoaRecords(IReadOnlyList<ArmResource> seeded)
     {
-        foreach (var zone in state.Resources.Query(type: ZoneType).ToList())
+        foreach (var zone in seeded.Where(r => r.Type.Equals(ZoneType, StringComparison.OrdinalIgnoreCase)).ToList())
             if (state.Resources.Find($"{zone.Id}/SOA/@", RecordSetType("SOA")) is null)
                 AddSoaRecord(zone);
     }

@@ -398,9 +398,9 @@ internal sealed partial class NetworkProvider
     /// After a scenario load: seeded endpoints get what a create would have given them (address, FQDNs, the account's
     /// connection), and seeded zone groups their records. What cannot be derived (no such subnet or account) is left as seeded.
     /// </summary>
-    private void CompleteSeededEndpoints()
+    private void CompleteSeededEndpoints(IReadOnlyList<ArmResource> seeded)
     {
-        foreach (var endpoint in state.Resources.Query(type: PrivateEndpointType).ToList())
+        foreach (var endpoint in seeded.Where(r => r.Type.Equals(PrivateEndpointType, StringComparison.OrdinalIgnoreCase)).ToList())
         {
             try
             {
@@ -416,7 +416,7 @@ internal sealed partial class NetworkProvider
                 // Served as seeded: the scenario asked for an endpoint the API would have refused.
             }
         }
-        foreach (var zoneGroup in state.Resources.Query(type: ZoneGroupType).ToList())
+        foreach (var zoneGroup in seeded.Where(r => r.Type.Equals(ZoneGroupType, StringComparison.OrdinalIgnoreCase)).ToList())
             if (state.Resources.Find(zoneGroup.Id[..zoneGroup.Id.LastIndexOf("/privateDnsZoneGroups/", StringComparison.OrdinalIgnoreCase)], PrivateEndpointType) is { } endpoint)
                 WriteZoneGroupRecords(zoneGroup, endpoint);
     }
