@@ -41,6 +41,9 @@ namespace AoaiHardening.Cmdlets
 
         public void Dispose()
         {
+            // PowerShell disposes a command when its pipeline ends, also when a downstream Select-Object -First stopped
+            // it without StopProcessing: background work of the command (a scan's workers) stops here.
+            _cts.Cancel();
             _cts.Dispose();
             GC.SuppressFinalize(this);
         }

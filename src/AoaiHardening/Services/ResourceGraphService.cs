@@ -76,7 +76,8 @@ namespace AoaiHardening.Services
             var resetsAfter = response.Header("x-ms-user-quota-resets-after");
             if (remaining == null || !int.TryParse(remaining, NumberStyles.Integer, CultureInfo.InvariantCulture, out var left) || left > 0) return;
             var wait = resetsAfter != null && TimeSpan.TryParse(resetsAfter, CultureInfo.InvariantCulture, out var span) ? span : TimeSpan.FromSeconds(5);
-            _quotaResetsAt = DateTimeOffset.UtcNow + wait;
+            // The header counts whole seconds (hh:mm:ss): one more makes sure the window has turned.
+            _quotaResetsAt = DateTimeOffset.UtcNow + wait + TimeSpan.FromSeconds(1);
         }
 
         private void WaitForQuota(CancellationToken cancellation)

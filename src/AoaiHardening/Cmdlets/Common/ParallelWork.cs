@@ -19,12 +19,11 @@ namespace AoaiHardening.Cmdlets
         private readonly int _limit;
         private readonly int _capacity;
         private readonly CancellationToken _cancellation;
-        private readonly Dictionary<string, Queue<TIn>> _queues = new Dictionary<string, Queue<TIn>>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, Queue<(long Order, TIn Item)>> _queues = new Dictionary<string, Queue<(long Order, TIn Item)>>(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, int> _running = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         private readonly List<string> _partitions = new List<string>();
         private readonly Queue<Completed> _done = new Queue<Completed>();
         private readonly List<Thread> _threads = new List<Thread>();
-        private int _next;
         private int _queued;
         private int _runningTotal;
         private bool _closed;
@@ -65,13 +64,12 @@ namespace AoaiHardening.Cmdlets
             {
                 if (!_queues.TryGetValue(partition, out var queue))
                 {
-                    _queues[partition] = queue = new Queue<TIn>();
+                    _queues[partition] = queue = new Queue<(long, TIn)>();
                     _running[partition] = 0;
                     _partitions.Add(partition);
                 }
-                queue.Enqueue(item);
+                queue.Enqueue((Added++, item));
                 _queued++;
-                Added++;
                 // A worker per item until the limit: a single account never waits for thread start-up of others.
                 if (_threads.Count < _limit && _threads.Count < _queued + _runningTotal)
                 {
@@ -164,22 +162,25 @@ namespace AoaiHardening.Cmdlets
             _partitions.Remove(partition);
         }
 
-        /// <summary>Next item from the partition with the fewest running (round-robin among equals). Caller holds the lock.</summary>
+        /// <summary>
+        /// Next item from the partition with the fewest running; among equals, the oldest item. With one worker that is
+        /// simply the order items were added in. Caller holds the lock.
+        /// </summary>
         private bool TryDequeue(out TIn item, out string partition)
         {
             item = default!;
             partition = string.Empty;
             if (_queued == 0 || _cancellation.IsCancellationRequested) return false;
             string? best = null;
-            for (var i = 0; i < _partitions.Count; i++)
+            foreach (var candidate in _partitions)
             {
-                var candidate = _partitions[(_next + i) % _partitions.Count];
                 if (_queues[candidate].Count == 0) continue;
-                if (best == null || _running[candidate] < _running[best]) best = candidate;
+                if (best == null || _running[candidate] < _running[best] ||
+                    (_running[candidate] == _running[best] && _queues[candidate].Peek().Order < _queues[best].Peek().Order))
+                    best = candidate;
             }
             if (best == null) return false;
-            _next = (_partitions.IndexOf(best) + 1) % _partitions.Count;
-            item = _queues[best].Dequeue();
+            item = _queues[best].Dequeue().Item;
             partition = best;
             _queued--;
             _runningTotal++;
