@@ -197,6 +197,8 @@ function Invoke-Package {
 
 function Invoke-Bench {
     Invoke-Build
+    # The live sections run the emulator: its TLS trust and paths, as for the tests.
+    Initialize-EmulatorTrust
     Invoke-ChildPwsh @('-File', (Join-Path $Root 'tests/Bench/Invoke-Bench.ps1'),
         '-ModulePath', (Join-Path $ModuleOut 'AoaiHardening.psd1'), '-OutputPath', (Join-Path $Out 'bench'))
 }

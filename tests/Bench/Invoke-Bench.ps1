@@ -17,7 +17,15 @@ param(
     # Only these sections (default: all).
     [string[]] $Section = @(),
     [ValidateRange(1, 9)][int] $Runs = 3,
-    [ValidateRange(1, 1000000)][int] $Accounts = 10000
+    [ValidateRange(1, 1000000)][int] $Accounts = 10000,
+    # The live scan (section live): subscriptions x accounts in the emulator's generated fleet, and its latency.
+    [ValidateRange(1, 1000)][int] $LiveSubscriptions = 10,
+    [ValidateRange(1, 10000)][int] $LiveAccountsPerSubscription = 100,
+    [ValidateRange(0, 10000)][int] $LatencyMs = 50,
+    # The memory scan (section memory): a live scan of this many subscriptions of 100 accounts.
+    [ValidateRange(1, 1000)][int] $MemorySubscriptions = 100,
+    # Fresh-process starts per variant in section import.
+    [ValidateRange(5, 51)][int] $ImportRuns = 7
 )
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
@@ -124,9 +132,167 @@ function Invoke-OfflineSection {
     }
 }
 
-# Name -> the function that measures it. The live scan against the emulator and Import-Module timing plug in here.
+# ------------------------------------------------------------------ live scans against the emulator
+
+$script:BenchEmulator = $null
+
+function Start-BenchEmulator {
+    # One emulator for the live sections (build.ps1 set up its TLS trust); it exits with this process.
+    if (-not $script:BenchEmulator) {
+        Import-Module (Join-Path $PSScriptRoot '../Pester/TestHelpers.psm1') -Force
+        $script:BenchEmulator = Start-TestEmulator
+    }
+    $script:BenchEmulator
+}
+
+function Invoke-LiveScan {
+    # One measured scan in a fresh pwsh, with the emulator's request log of exactly that scan.
+    param([string[]] $Subscriptions, [string] $Mode, [int] $ThrottleLimit, [hashtable] $Config)
+    $emulator = Start-BenchEmulator
+    # Any config change also refills the emulator's token buckets: every scan starts from a full ARM budget.
+    Invoke-EmulatorControl -Path config -Method POST -Body $Config | Out-Null
+    Clear-EmulatorRequest
+    $run = Invoke-BenchProcess -Script (Join-Path $PSScriptRoot 'Invoke-LiveBench.ps1') -Parameters @{
+        ModulePath = $ModulePath; Mode = $Mode; EmulatorUrl = $emulator.Url; SubscriptionIds = ($Subscriptions -join ','); ThrottleLimit = $ThrottleLimit }
+    $requests = @(Get-EmulatorRequest)
+    $run | Add-Member -NotePropertyName requests -NotePropertyValue $requests.Count
+    $run | Add-Member -NotePropertyName throttled -NotePropertyValue @($requests | Where-Object status -eq 429).Count
+    $run | Add-Member -NotePropertyName resourceGraphQueries -NotePropertyValue @($requests | Where-Object path -like '*/Microsoft.ResourceGraph/*').Count
+    $run
+}
+
+function Invoke-LiveSection {
+    $emulator = Start-BenchEmulator
+    Reset-TestEmulator
+    $fleet = New-EmulatorFleet -Subscriptions $LiveSubscriptions -AccountsPerSubscription $LiveAccountsPerSubscription -ResourceGroupsPerSubscription 10
+    $accounts = [int]$fleet.accounts
+    $config = @{ latencyMs = $LatencyMs; throttling = $true }
+    $problems = [Collections.Generic.List[string]]::new()
+    $runs = [ordered]@{}
+    foreach ($case in @(@{ Name = 'sequential'; Limit = 1; Label = '-ThrottleLimit 1' }, @{ Name = 'parallel'; Limit = 0; Label = 'default -ThrottleLimit' })) {
+        Write-Host "Live scan of $accounts accounts, $($case.Label), $LatencyMs ms per request" -ForegroundColor Cyan
+        $runs[$case.Name] = Invoke-LiveScan -Subscriptions $fleet.subscriptions -Mode Summary -ThrottleLimit $case.Limit -Config $config
+    }
+    foreach ($name in $runs.Keys) {
+        $run = $runs[$name]
+        if ($run.summary.Accounts -ne $accounts) { $problems.Add("$name run: $($run.summary.Accounts) account(s) assessed, the fleet has $accounts.") }
+        if ($run.summary.Error -ne 0) { $problems.Add("$name run: $($run.summary.Error) Error finding(s).") }
+        if ($run.errorsSurfaced -ne 0) { $problems.Add("$name run: $($run.errorsSurfaced) error record(s): $($run.errorMessages -join ' | ')") }
+    }
+    foreach ($field in 'Findings', 'Pass', 'Fail', 'NotApplicable', 'NotEvaluated') {
+        if ($runs.sequential.summary.$field -ne $runs.parallel.summary.$field) { $problems.Add("$field differs: $($runs.sequential.summary.$field) sequential, $($runs.parallel.summary.$field) parallel.") }
+    }
+    $speedup = [Math]::Round($runs.sequential.seconds / $runs.parallel.seconds, 1)
+    $rows = foreach ($name in $runs.Keys) {
+        $run = $runs[$name]
+        [pscustomobject][ordered]@{
+            Run                  = if ($name -eq 'sequential') { 'Test-AoaiHardening -ThrottleLimit 1 -Summary' } else { 'Test-AoaiHardening -Summary (default -ThrottleLimit 16)' }
+            'Wall s'             = '{0:N1}' -f $run.seconds
+            'Accounts/s'         = '{0:N0}' -f ($accounts / $run.seconds)
+            'ARM requests'       = '{0:N0}' -f $run.requests
+            'Requests/account'   = '{0:N2}' -f ($run.requests / $accounts)
+            'ARG queries'        = $run.resourceGraphQueries
+            '429 served'         = $run.throttled
+            'Errors surfaced'    = $run.errorsSurfaced
+            'Peak MB'            = '{0:N0}' -f (ConvertTo-BenchMB $run.peakBytes)
+        }
+    }
+    $figures = [ordered]@{
+        sequentialSeconds     = New-Figure ([Math]::Round($runs.sequential.seconds, 2)) 's'
+        parallelSeconds       = New-Figure ([Math]::Round($runs.parallel.seconds, 2)) 's'
+        speedup               = New-Figure $speedup 'x (target >= 10)'
+        armRequestsPerAccount = New-Figure ([Math]::Round($runs.parallel.requests / $accounts, 2)) 'requests (target <= 4)'
+        throttled429Served    = New-Figure ($runs.sequential.throttled + $runs.parallel.throttled) 'responses'
+        errorsSurfaced        = New-Figure ($runs.sequential.errorsSurfaced + $runs.parallel.errorsSurfaced) 'errors (target 0)'
+    }
+    [pscustomobject]@{
+        Name     = 'live'
+        Title    = "Live scan: $accounts accounts in $LiveSubscriptions subscriptions of the emulator's fleet, $LatencyMs ms latency per request, ARM throttling on (reads 250 + 25/s per subscription), Default baseline, each run in a fresh pwsh"
+        Rows     = $rows
+        Figures  = $figures
+        Problems = $problems
+        Data     = [ordered]@{ fleet = $fleet; config = $config; runs = $runs; pacing = [ordered]@{ sequential = $runs.sequential.pacing; parallel = $runs.parallel.pacing } }
+    }
+}
+
+function Invoke-MemorySection {
+    Start-BenchEmulator | Out-Null
+    Reset-TestEmulator
+    $fleet = New-EmulatorFleet -Subscriptions $MemorySubscriptions -AccountsPerSubscription 100 -ResourceGroupsPerSubscription 10
+    $accounts = [int]$fleet.accounts
+    Write-Host "Live scan of $accounts accounts, every finding down the pipeline (memory)" -ForegroundColor Cyan
+    $run = Invoke-LiveScan -Subscriptions $fleet.subscriptions -Mode Findings -ThrottleLimit 0 -Config @{ latencyMs = 0; throttling = $true }
+    $problems = [Collections.Generic.List[string]]::new()
+    # Every fleet account has two deployments: 12 account rules and 3 content-safety rules per deployment.
+    if ($run.findings -ne $accounts * 18) { $problems.Add("$($run.findings) finding(s), the fleet implies $($accounts * 18).") }
+    if ($run.errorsSurfaced -ne 0) { $problems.Add("$($run.errorsSurfaced) error record(s): $($run.errorMessages -join ' | ')") }
+    [pscustomobject]@{
+        Name     = 'memory'
+        Title    = "Memory: a live scan of $accounts accounts in $MemorySubscriptions subscriptions (no added latency, throttling on), Test-AoaiHardening | Measure-Object in a fresh pwsh"
+        Rows     = @([pscustomobject][ordered]@{
+                'Wall s'           = '{0:N1}' -f $run.seconds
+                'Accounts/s'       = '{0:N0}' -f ($accounts / $run.seconds)
+                Findings           = '{0:N0}' -f $run.findings
+                'Requests/account' = '{0:N2}' -f ($run.requests / $accounts)
+                '429 served'       = $run.throttled
+                'Peak MB'          = '{0:N0}' -f (ConvertTo-BenchMB $run.peakBytes)
+                'Alloc MB'         = '{0:N0}' -f (ConvertTo-BenchMB $run.allocatedBytes)
+            })
+        Figures  = [ordered]@{
+            peakMB                = New-Figure (ConvertTo-BenchMB $run.peakBytes) 'MB (target <= 300)'
+            seconds               = New-Figure ([Math]::Round($run.seconds, 1)) 's'
+            armRequestsPerAccount = New-Figure ([Math]::Round($run.requests / $accounts, 2)) 'requests'
+            throttled429Served    = New-Figure $run.throttled 'responses'
+        }
+        Problems = $problems
+        Data     = [ordered]@{ fleet = [ordered]@{ accounts = $accounts; subscriptions = $MemorySubscriptions }; run = $run }
+    }
+}
+
+# ------------------------------------------------------------------ Import-Module time
+
+function Invoke-ImportSection {
+    # Wall time of whole fresh processes, as a user or runbook pays it: a bare pwsh start, and one that imports the module.
+    $pwsh = Join-Path $PSHOME 'pwsh.dll'
+    $variants = [ordered]@{ bare = 'exit 0'; import = "Import-Module '$ModulePath' -ErrorAction Stop; exit 0" }
+    $times = @{ bare = [Collections.Generic.List[double]]::new(); import = [Collections.Generic.List[double]]::new() }
+    $problems = [Collections.Generic.List[string]]::new()
+    Write-Host "Import-Module: $ImportRuns fresh starts of each, alternating" -ForegroundColor Cyan
+    for ($i = 0; $i -le $ImportRuns; $i++) {
+        foreach ($name in $variants.Keys) {
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            & dotnet $pwsh -NoLogo -NoProfile -NonInteractive -Command $variants[$name]
+            $watch.Stop()
+            if ($LASTEXITCODE -ne 0) { $problems.Add("The $name start failed with exit code $LASTEXITCODE.") }
+            # The first round only warms the disk cache.
+            if ($i -gt 0) { $times[$name].Add($watch.Elapsed.TotalMilliseconds) }
+        }
+    }
+    $bare = Get-BenchMedian $times.bare
+    $import = Get-BenchMedian $times.import
+    $added = [Math]::Round($import - $bare)
+    [pscustomobject]@{
+        Name     = 'import'
+        Title    = "Import-Module over a bare pwsh start: median of $ImportRuns fresh processes each (after one warm-up round)"
+        Rows     = foreach ($name in $variants.Keys) {
+            [pscustomobject][ordered]@{ Start = "pwsh -NoProfile -Command '$($variants[$name])'"; 'Median ms' = '{0:N0}' -f (Get-BenchMedian $times[$name]); 'Runs ms' = ($times[$name] | ForEach-Object { '{0:N0}' -f $_ }) -join ' ' }
+        }
+        Figures  = [ordered]@{
+            bareStartMs   = New-Figure ([Math]::Round($bare)) 'ms'
+            importStartMs = New-Figure ([Math]::Round($import)) 'ms'
+            importAddsMs  = New-Figure $added 'ms (target <= 300)'
+        }
+        Problems = $problems
+        Data     = [ordered]@{ runs = $times }
+    }
+}
+
+# Name -> the function that measures it.
 $Sections = [ordered]@{
     offline = { Invoke-OfflineSection }
+    live    = { Invoke-LiveSection }
+    import  = { Invoke-ImportSection }
+    memory  = { Invoke-MemorySection }
 }
 
 $unknown = @($Section | Where-Object { -not $Sections.Contains($_) })
