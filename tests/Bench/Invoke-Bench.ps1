@@ -151,12 +151,20 @@ function Invoke-LiveScan {
     $emulator = Start-BenchEmulator
     # Any config change also refills the emulator's token buckets: every scan starts from a full ARM budget.
     Invoke-EmulatorControl -Path config -Method POST -Body $Config | Out-Null
+    # The emulator keeps the last 10,000 log entries: requests are counted by sequence number, not by entries.
+    $before = @(Get-EmulatorRequest | Select-Object -Last 1 -ExpandProperty seq)
+    $firstSeq = if ($before) { [long]$before[0] + 1 } else { 1 }
     Clear-EmulatorRequest
     $run = Invoke-BenchProcess -Script (Join-Path $PSScriptRoot 'Invoke-LiveBench.ps1') -Parameters @{
         ModulePath = $ModulePath; Mode = $Mode; EmulatorUrl = $emulator.Url; SubscriptionIds = ($Subscriptions -join ','); ThrottleLimit = $ThrottleLimit }
     $requests = @(Get-EmulatorRequest)
-    $run | Add-Member -NotePropertyName requests -NotePropertyValue $requests.Count
+    $lastSeq = if ($requests) { [long]$requests[-1].seq } else { $firstSeq - 1 }
+    $run | Add-Member -NotePropertyName requests -NotePropertyValue ($lastSeq - $firstSeq + 1)
+    $run | Add-Member -NotePropertyName logComplete -NotePropertyValue ($requests.Count -eq ($lastSeq - $firstSeq + 1))
+    # 429s: the ones still in the log, and the client's own count (its pacing line), which sees every one.
     $run | Add-Member -NotePropertyName throttled -NotePropertyValue @($requests | Where-Object status -eq 429).Count
+    $clientThrottled = if ($run.pacing -match '(\d+) throttled') { [int]$Matches[1] } else { $null }
+    $run | Add-Member -NotePropertyName clientThrottled -NotePropertyValue $clientThrottled
     $run | Add-Member -NotePropertyName resourceGraphQueries -NotePropertyValue @($requests | Where-Object path -like '*/Microsoft.ResourceGraph/*').Count
     $run
 }
@@ -234,7 +242,7 @@ function Invoke-MemorySection {
                 'Accounts/s'       = '{0:N0}' -f ($accounts / $run.seconds)
                 Findings           = '{0:N0}' -f $run.findings
                 'Requests/account' = '{0:N2}' -f ($run.requests / $accounts)
-                '429 served'       = $run.throttled
+                '429s (client)'    = $run.clientThrottled
                 'Peak MB'          = '{0:N0}' -f (ConvertTo-BenchMB $run.peakBytes)
                 'Alloc MB'         = '{0:N0}' -f (ConvertTo-BenchMB $run.allocatedBytes)
             })
@@ -242,7 +250,7 @@ function Invoke-MemorySection {
             peakMB                = New-Figure (ConvertTo-BenchMB $run.peakBytes) 'MB (target <= 300)'
             seconds               = New-Figure ([Math]::Round($run.seconds, 1)) 's'
             armRequestsPerAccount = New-Figure ([Math]::Round($run.requests / $accounts, 2)) 'requests'
-            throttled429Served    = New-Figure $run.throttled 'responses'
+            throttled429          = New-Figure $run.clientThrottled 'responses (the client counts every one)'
         }
         Problems = $problems
         Data     = [ordered]@{ fleet = [ordered]@{ accounts = $accounts; subscriptions = $MemorySubscriptions }; run = $run }

@@ -28,6 +28,26 @@ $StrictRules = 'AOAI-NET-001', 'AOAI-NET-002', 'AOAI-NET-003', 'AOAI-NET-004', '
     'AOAI-IAM-001', 'AOAI-IAM-002', 'AOAI-ENC-001', 'AOAI-ENC-005'
 $InScopeKinds = 'OpenAI', 'AIServices'
 
+# The Strict rules that read related resources (role assignments, key vaults and keys, private endpoints, deployments
+# and RAI policies, diagnostic settings, alert rules, Defender settings). The input holds accounts only, so each gives
+# NotEvaluated where it applies: '*' = every profile, else the profiles listed; NotApplicable for the others.
+$RelatedRules = [ordered]@{
+    'AOAI-NET-007' = @('Hardened')                     # only an approved private endpoint needs its DNS checked
+    'AOAI-IAM-003' = '*'
+    'AOAI-IAM-004' = '*'
+    'AOAI-ENC-002' = @('Hardened', 'CmkUserAssigned')  # the vault and key rules apply to customer-managed keys only
+    'AOAI-ENC-003' = @('Hardened', 'CmkUserAssigned')
+    'AOAI-ENC-004' = @('Hardened', 'CmkUserAssigned')
+    'AOAI-CSF-001' = '*'
+    'AOAI-CSF-002' = '*'
+    'AOAI-CSF-003' = '*'
+    'AOAI-CSF-004' = '*'
+    'AOAI-CSF-005' = '*'
+    'AOAI-MON-001' = '*'
+    'AOAI-MON-002' = '*'
+    'AOAI-MON-003' = '*'
+}
+
 # Kind by index modulo 20; profile by (index / 20) modulo 20: together every combination repeats every 400 accounts.
 $KindSlots = @('OpenAI') * 9 + @('AIServices') * 7 + @('TextAnalytics', 'SpeechServices', 'FormRecognizer', 'ComputerVision')
 $ProfileSlots = @('Hardened') * 6 + @('PortalDefault') * 6 + @('SelectedNetworks') * 3 + @('Legacy') * 3 + @('CmkUserAssigned') * 2
@@ -42,7 +62,7 @@ $Profiles = @{
     Legacy           = @{ Statuses = 'F F F P F F F F F'; Enc005 = @{ OpenAI = 'N'; AIServices = 'N' } }
     CmkUserAssigned  = @{ Statuses = 'P P F P P F P P P'; Enc005 = @{ OpenAI = 'F'; AIServices = 'N' } }
 }
-$StatusNames = @{ P = 'Pass'; F = 'Fail'; N = 'NotApplicable' }
+$StatusNames = @{ P = 'Pass'; F = 'Fail'; N = 'NotApplicable'; E = 'NotEvaluated' }
 
 function New-PrivateEndpointConnection([string] $AccountId, [string] $Name, [string] $Status) {
     $resourceGroupId = $AccountId.Substring(0, $AccountId.IndexOf('/providers/'))
@@ -187,9 +207,14 @@ for ($i = 0; $i -lt $Count; $i++) {
     $inScope++
     $profile = $Profiles[$account.Profile]
     $codes = @($profile.Statuses -split ' ') + $profile.Enc005[$account.Kind]
-    for ($r = 0; $r -lt $StrictRules.Count; $r++) {
+    foreach ($rule in $RelatedRules.Keys) {
+        $applies = $RelatedRules[$rule] -eq '*' -or $account.Profile -in $RelatedRules[$rule]
+        $codes += if ($applies) { 'E' } else { 'N' }
+    }
+    $rules = @($StrictRules) + @($RelatedRules.Keys)
+    for ($r = 0; $r -lt $rules.Count; $r++) {
         $status = $StatusNames[$codes[$r]]
-        $key = "$($StrictRules[$r])/$status"
+        $key = "$($rules[$r])/$status"
         $byRule[$key] = 1 + $byRule[$key]
         $totals[$status]++
         $totals.Findings++
@@ -211,6 +236,6 @@ $expected | Add-Member -NotePropertyName ByRule -NotePropertyValue ([pscustomobj
     InScope  = $inScope
     Kinds    = [pscustomobject]$kinds
     Profiles = [pscustomobject]$profileCounts
-    Rules    = $StrictRules
+    Rules    = @($StrictRules) + @($RelatedRules.Keys)
     Expected = $expected
 }
