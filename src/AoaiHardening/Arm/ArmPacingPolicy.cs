@@ -46,12 +46,7 @@ namespace AoaiHardening.Arm
             }
             var started = Stopwatch.GetTimestamp();
             TimeSpan wait;
-            while ((wait = bucket.TryTake()) > TimeSpan.Zero)
-            {
-                if (message.CancellationToken.CanBeCanceled) message.CancellationToken.WaitHandle.WaitOne(wait);
-                else Thread.Sleep(wait);
-                message.CancellationToken.ThrowIfCancellationRequested();
-            }
+            while ((wait = bucket.TryTake()) > TimeSpan.Zero) CancellableDelay.Wait(wait, message.CancellationToken);
             NotePacing(started);
             try
             {

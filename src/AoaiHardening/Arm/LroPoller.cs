@@ -126,8 +126,7 @@ namespace AoaiHardening.Arm
             if (delay > settings.MaxPollInterval) delay = settings.MaxPollInterval;
             var remaining = settings.LroTimeout - _elapsed.Elapsed;
             if (delay > remaining) delay = remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
-            if (delay > TimeSpan.Zero) _call.CancellationToken.WaitHandle.WaitOne(delay);
-            _call.CancellationToken.ThrowIfCancellationRequested();
+            CancellableDelay.Wait(delay, _call.CancellationToken);
             _polls++;
         }
 

@@ -18,6 +18,7 @@ namespace AoaiHardening.Cmdlets
         private readonly ConcurrentQueue<Action> _pending = new ConcurrentQueue<Action>();
         private int _pipelineThreadId;
         private ArmCallOptions? _call;
+        private bool _disposed;
 
         protected CancellationToken CancellationToken => _cts.Token;
 
@@ -41,6 +42,8 @@ namespace AoaiHardening.Cmdlets
 
         public void Dispose()
         {
+            if (_disposed) return;
+            _disposed = true;
             // PowerShell disposes a command when its pipeline ends, also when a downstream Select-Object -First stopped
             // it without StopProcessing: background work of the command (a scan's workers) stops here.
             _cts.Cancel();

@@ -80,13 +80,6 @@ namespace AoaiHardening.Services
             _quotaResetsAt = DateTimeOffset.UtcNow + wait + TimeSpan.FromSeconds(1);
         }
 
-        private void WaitForQuota(CancellationToken cancellation)
-        {
-            var wait = _quotaResetsAt - DateTimeOffset.UtcNow;
-            if (wait <= TimeSpan.Zero) return;
-            if (cancellation.CanBeCanceled) cancellation.WaitHandle.WaitOne(wait);
-            else Thread.Sleep(wait);
-            cancellation.ThrowIfCancellationRequested();
-        }
+        private void WaitForQuota(CancellationToken cancellation) => CancellableDelay.Wait(_quotaResetsAt - DateTimeOffset.UtcNow, cancellation);
     }
 }
