@@ -84,6 +84,23 @@ namespace AoaiHardening.Tests.Cmdlets
         }
 
         [Fact]
+        public void In_added_order_mode_holds_early_results_until_the_earlier_ones_complete()
+        {
+            // Item 0 finishes last; nothing may be taken before it, then everything comes in the order added.
+            var first = new ManualResetEventSlim(false);
+            using var work = new ParallelWork<int, int>(4, 100, i =>
+            {
+                if (i == 0) first.Wait();
+                return i;
+            }, CancellationToken.None, inAddedOrder: true);
+            for (var i = 0; i < 6; i++) work.Add(i, "p" + (i % 2));
+            Assert.True(SpinWait.SpinUntil(() => work.Running == 1, TimeSpan.FromSeconds(10)));
+            Assert.Empty(work.Take(wait: true));
+            first.Set();
+            Assert.Equal(Enumerable.Range(0, 6), TakeAll(work));
+        }
+
+        [Fact]
         public void Is_full_at_its_capacity_until_results_are_taken()
         {
             var gate = new ManualResetEventSlim(false);

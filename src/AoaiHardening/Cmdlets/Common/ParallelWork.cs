@@ -23,6 +23,10 @@ namespace AoaiHardening.Cmdlets
         private readonly Dictionary<string, int> _running = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         private readonly List<string> _partitions = new List<string>();
         private readonly Queue<Completed> _done = new Queue<Completed>();
+        // In-order mode: results completed ahead of an earlier item wait here, keyed by the order they were added in.
+        private readonly SortedDictionary<long, Completed> _held = new SortedDictionary<long, Completed>();
+        private readonly bool _inAddedOrder;
+        private long _nextToTake;
         private readonly List<Thread> _threads = new List<Thread>();
         private int _queued;
         private int _runningTotal;
@@ -30,8 +34,10 @@ namespace AoaiHardening.Cmdlets
 
         /// <param name="limit">Worker threads (items in progress at once).</param>
         /// <param name="capacity">Items queued, running or done-but-not-taken before <see cref="IsFull"/>: bounds memory.</param>
-        public ParallelWork(int limit, int capacity, Func<TIn, TOut> work, CancellationToken cancellation)
+        /// <param name="inAddedOrder">Take results in the order their items were added, not the order they complete in.</param>
+        public ParallelWork(int limit, int capacity, Func<TIn, TOut> work, CancellationToken cancellation, bool inAddedOrder = false)
         {
+            _inAddedOrder = inAddedOrder;
             _limit = Math.Max(1, limit);
             _capacity = Math.Max(_limit, capacity);
             _work = work;
@@ -49,7 +55,7 @@ namespace AoaiHardening.Cmdlets
         /// <summary>The pipeline thread should take results before adding more.</summary>
         public bool IsFull
         {
-            get { lock (_sync) return _queued + _runningTotal + _done.Count >= _capacity; }
+            get { lock (_sync) return _queued + _runningTotal + _done.Count + _held.Count >= _capacity; }
         }
 
         /// <summary>Nothing queued, running or waiting to be taken.</summary>
@@ -82,7 +88,7 @@ namespace AoaiHardening.Cmdlets
         }
 
         /// <summary>
-        /// The results completed so far. With <paramref name="wait"/>, blocks until one completes, nothing is pending, the
+        /// The results completed so far (in the order added, in that mode: up to the first still pending). With <paramref name="wait"/>, blocks until one completes, nothing is pending, the
         /// operation is cancelled, or 200 ms pass (so the caller can write queued messages and progress meanwhile).
         /// A failure of the work itself is rethrown here, on the pipeline thread.
         /// </summary>
@@ -95,6 +101,16 @@ namespace AoaiHardening.Cmdlets
                     Monitor.Wait(_sync, 200);
                 taken = _done.ToList();
                 _done.Clear();
+                if (_inAddedOrder)
+                {
+                    foreach (var completed in taken) _held[completed.Order] = completed;
+                    taken.Clear();
+                    while (_held.TryGetValue(_nextToTake, out var next))
+                    {
+                        _held.Remove(_nextToTake++);
+                        taken.Add(next);
+                    }
+                }
             }
             Taken += taken.Count;
             var failed = taken.FirstOrDefault(c => c.Error != null);
@@ -115,7 +131,7 @@ namespace AoaiHardening.Cmdlets
         {
             while (true)
             {
-                TIn item;
+                (long Order, TIn Item) item;
                 string partition;
                 lock (_sync)
                 {
@@ -128,7 +144,7 @@ namespace AoaiHardening.Cmdlets
                 Completed completed;
                 try
                 {
-                    completed = new Completed(_work(item), null);
+                    completed = new Completed(item.Order, _work(item.Item), null);
                 }
                 catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
                 {
@@ -141,7 +157,7 @@ namespace AoaiHardening.Cmdlets
                 }
                 catch (Exception ex)
                 {
-                    completed = new Completed(default, ex);
+                    completed = new Completed(item.Order, default, ex);
                 }
                 lock (_sync)
                 {
@@ -166,7 +182,7 @@ namespace AoaiHardening.Cmdlets
         /// Next item from the partition with the fewest running; among equals, the oldest item. With one worker that is
         /// simply the order items were added in. Caller holds the lock.
         /// </summary>
-        private bool TryDequeue(out TIn item, out string partition)
+        private bool TryDequeue(out (long Order, TIn Item) item, out string partition)
         {
             item = default!;
             partition = string.Empty;
@@ -180,7 +196,7 @@ namespace AoaiHardening.Cmdlets
                     best = candidate;
             }
             if (best == null) return false;
-            item = _queues[best].Dequeue().Item;
+            item = _queues[best].Dequeue();
             partition = best;
             _queued--;
             _runningTotal++;
@@ -190,12 +206,14 @@ namespace AoaiHardening.Cmdlets
 
         private sealed class Completed
         {
-            public Completed(TOut? result, Exception? error)
+            public Completed(long order, TOut? result, Exception? error)
             {
+                Order = order;
                 Result = result;
                 Error = error;
             }
 
+            public long Order { get; }
             public TOut? Result { get; }
             public Exception? Error { get; }
         }

@@ -75,10 +75,7 @@ namespace AoaiHardening.Cmdlets.Compliance
 
         private HardeningEngine _engine = null!;
         private readonly List<string> _paths = new List<string>();
-        private ParallelWork<AccountJob, AccountResult>? _work;
-        private int _sequence;
-        private int _nextToReport;
-        private readonly SortedDictionary<int, AccountResult> _early = new SortedDictionary<int, AccountResult>();
+        private ParallelWork<AoaiAccount, AccountResult>? _work;
 
         /// <summary>
         /// Report accounts in selection order rather than completion order: for cmdlets that buffer every finding anyway
@@ -211,39 +208,25 @@ namespace AoaiHardening.Cmdlets.Compliance
                 // The scan's shared services exist before any worker asks for them (their caches are what makes reads once).
                 _ = LiveReaders;
                 _ = (RoleAssignments, KeyVaults, ContentSafety, Monitoring);
-                _work = new ParallelWork<AccountJob, AccountResult>(ThrottleLimit, WindowSize, AssessOnWorker, CancellationToken);
+                _work = new ParallelWork<AoaiAccount, AccountResult>(ThrottleLimit, WindowSize, AssessOnWorker, CancellationToken, ReportsInSelectionOrder);
             }
             while (_work.IsFull) WriteResults(wait: true);
-            _work.Add(new AccountJob(_sequence++, account), account.SubscriptionId);
+            _work.Add(account, account.SubscriptionId);
             WriteResults(wait: false);
         }
 
         /// <summary>Runs on a worker thread: reads what the rules need and evaluates them; writes nothing.</summary>
-        private AccountResult AssessOnWorker(AccountJob job)
+        private AccountResult AssessOnWorker(AoaiAccount account)
         {
-            var account = job.Account;
             var resource = new InputResource(account.Id, AccountId.ResourceType, account.Name, account.Resource, null);
-            return new AccountResult(job.Sequence, resource, _engine.Evaluate(resource, new LiveRelatedSource(account, LiveReaders)).ToList());
+            return new AccountResult(resource, _engine.Evaluate(resource, new LiveRelatedSource(account, LiveReaders)).ToList());
         }
 
         /// <summary>Writes the results completed so far (pipeline thread), with queued trace lines and the progress bar.</summary>
         private void WriteResults(bool wait)
         {
             var work = _work!;
-            foreach (var result in work.Take(wait))
-            {
-                if (!ReportsInSelectionOrder)
-                {
-                    Report(result.Account, result.Findings);
-                    continue;
-                }
-                _early[result.Sequence] = result;
-                while (_early.TryGetValue(_nextToReport, out var next))
-                {
-                    _early.Remove(_nextToReport++);
-                    Report(next.Account, next.Findings);
-                }
-            }
+            foreach (var result in work.Take(wait)) Report(result.Account, result.Findings);
             DrainMessages();
             if (CancellationToken.IsCancellationRequested) throw new PipelineStoppedException();
             if (_sinceProgress.ElapsedMilliseconds < 250 && !(wait && work.IsIdle)) return;
@@ -275,28 +258,14 @@ namespace AoaiHardening.Cmdlets.Compliance
                          $"{pacing.PacedTime.TotalSeconds:0.0} s in all for their subscription's ARM budget; {pacing.Throttled} throttled (429) answer(s) retried.");
         }
 
-        private sealed class AccountJob
-        {
-            public AccountJob(int sequence, AoaiAccount account)
-            {
-                Sequence = sequence;
-                Account = account;
-            }
-
-            public int Sequence { get; }
-            public AoaiAccount Account { get; }
-        }
-
         private sealed class AccountResult
         {
-            public AccountResult(int sequence, InputResource account, IReadOnlyList<AoaiFinding> findings)
+            public AccountResult(InputResource account, IReadOnlyList<AoaiFinding> findings)
             {
-                Sequence = sequence;
                 Account = account;
                 Findings = findings;
             }
 
-            public int Sequence { get; }
             public InputResource Account { get; }
             public IReadOnlyList<AoaiFinding> Findings { get; }
         }
