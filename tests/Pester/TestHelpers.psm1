@@ -232,7 +232,7 @@ $script:KeyVaultToken = New-TestJwt -Audience 'https://vault.azure.net'
 $script:DataPlaneToken = New-TestJwt -Audience 'https://cognitiveservices.azure.com'
 
 function Connect-TestEmulator {
-    param([string] $SubscriptionId = (Get-ScenarioSubscriptionId), [int] $MaxRetryCount = 3)
+    param([string] $SubscriptionId = (Get-ScenarioSubscriptionId), [int] $MaxRetryCount = 3, [int] $OperationTimeoutSec = 1800)
     # Fake bearer tokens: the emulator checks that one is sent, as ARM does, but cannot validate it; the Key Vault and
     # data-plane tokens are JWTs for https://vault.azure.net and https://cognitiveservices.azure.com because those data
     # planes check the audience.
@@ -240,7 +240,7 @@ function Connect-TestEmulator {
     $vaultToken = ConvertTo-SecureString (Get-TestAccessToken).KeyVault -AsPlainText -Force
     $dataPlaneToken = ConvertTo-SecureString (Get-TestAccessToken).DataPlane -AsPlainText -Force
     Connect-AoaiHardening -ArmEndpoint $script:Emulator.Url -AccessToken $token -KeyVaultAccessToken $vaultToken -DataPlaneAccessToken $dataPlaneToken `
-        -SubscriptionId $SubscriptionId -MaxRetryCount $MaxRetryCount
+        -SubscriptionId $SubscriptionId -MaxRetryCount $MaxRetryCount -OperationTimeoutSec $OperationTimeoutSec
 }
 
 Export-ModuleMember -Function *-*

@@ -115,7 +115,7 @@ namespace AoaiHardening.Arm
             if (_elapsed.Elapsed >= settings.LroTimeout)
             {
                 throw new ArmRequestException(
-                    $"The {_method} operation on {_originalUri.AbsolutePath} did not finish within {settings.LroTimeout.TotalMinutes:0.##} min " +
+                    $"The {_method} operation on {_originalUri.AbsolutePath} did not finish within {Describe(settings.LroTimeout)} " +
                     $"({_polls} polls). It may still complete; check the resource before retrying.",
                     0, "OperationTimedOut", null, last.Header("x-ms-request-id"), null, _method.ToString(), _originalUri.AbsolutePath);
             }
@@ -129,6 +129,9 @@ namespace AoaiHardening.Arm
             CancellableDelay.Wait(delay, _call.CancellationToken);
             _polls++;
         }
+
+        private static string Describe(TimeSpan timeout) =>
+            timeout.TotalSeconds < 120 ? $"{timeout.TotalSeconds:0.##} s" : $"{timeout.TotalMinutes:0.##} min";
 
         private void Report(string status, JsonNode? percent)
         {

@@ -107,6 +107,11 @@ namespace AoaiHardening.Cmdlets.Connection
         [ValidateRange(0, 10)]
         public int MaxRetryCount { get; set; } = 5;
 
+        /// <summary>How long a cmdlet waits for a long-running ARM operation before it stops waiting and says so (the operation goes on in Azure).</summary>
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int OperationTimeoutSec { get; set; } = 1800;
+
         protected override void EndProcessing()
         {
             var baseline = AzureEnvironment.Get(Environment);
@@ -136,7 +141,7 @@ namespace AoaiHardening.Cmdlets.Connection
                 SubscriptionId = SubscriptionId ?? AoaiSession.NullIfEmpty(System.Environment.GetEnvironmentVariable("AZURE_SUBSCRIPTION_ID")),
                 ConnectedOn = DateTimeOffset.Now,
             };
-            var settings = new ArmClientSettings { ModuleVersion = AoaiSession.ModuleVersion, MaxRetries = MaxRetryCount };
+            var settings = new ArmClientSettings { ModuleVersion = AoaiSession.ModuleVersion, MaxRetries = MaxRetryCount, LroTimeout = TimeSpan.FromSeconds(OperationTimeoutSec) };
             AoaiSession.Set(context, new ArmClient(environment, credential, settings), KeyVaultAccessFor(credential), OpenAiAccessFor(credential, environment));
             WriteVerbose($"Connected: {context}.");
             WriteObject(context);
