@@ -1,7 +1,7 @@
 @{
     # The single source of the module version: build.ps1 passes it to the compiler.
     ModuleVersion        = '0.1.0'
-    RootModule           = 'AoaiHardening.dll'
+    RootModule           = 'AoaiHardening.psm1'
     GUID                 = '6f2b8d0e-5c43-4a8e-9b7e-2d1c0a9f4e51'
     Author               = 'AoaiHardening contributors'
     CompanyName          = 'AoaiHardening'

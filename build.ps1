@@ -68,6 +68,9 @@ function Invoke-Build {
         Copy-Item -Destination $ModuleOut
     Copy-Item (Join-Path $ModuleBin 'AoaiHardening.pdb') $ModuleOut -ErrorAction SilentlyContinue
     Copy-Item (Join-Path $Root 'AoaiHardening.psd1') $ModuleOut
+    # The root module and the PowerShell 7 loader that gives the assemblies above a private load context.
+    Copy-Item (Join-Path $Root 'src/AoaiHardening/AoaiHardening.psm1') $ModuleOut
+    Copy-Item (Join-Path $Root "src/AoaiHardening.Loader/bin/$Configuration/net8.0/AoaiHardening.Loader.dll") $ModuleOut
     Copy-Item (Join-Path $Root 'src/AoaiHardening/AoaiHardening.Format.ps1xml') $ModuleOut
     # The Pester suite that Invoke-AoaiHardeningPester runs ships inside the module.
     Copy-Item (Join-Path $Root 'src/AoaiHardening/Pester') (Join-Path $ModuleOut 'Pester') -Recurse
@@ -96,6 +99,8 @@ function Get-PesterModulePath {
     $line = & dotnet msbuild $toolsProject -t:PrintPackageRoot -nologo -v:minimal | Select-String 'NUGET_PACKAGE_ROOT=' | Select-Object -First 1
     if (-not $line) { throw 'Could not find the NuGet global packages folder.' }
     $packageRoot = ($line.Line -split '=', 2)[1].Trim()
+    # The dependency isolation test finds the other Azure.Core (restored by the same project) here.
+    $env:AOAI_NUGET_PACKAGES = $packageRoot
     $pester = Join-Path $packageRoot 'pester/5.7.1/tools/Pester.psd1'
     if (-not (Test-Path $pester)) { throw "Pester 5.7.1 was not restored to $pester." }
     $pester

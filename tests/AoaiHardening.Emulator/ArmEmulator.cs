@@ -1,6 +1,7 @@
 using System.Net;
 using AoaiHardening.Emulator.Control;
 using AoaiHardening.Emulator.Core;
+using AoaiHardening.Emulator.Identity;
 using AoaiHardening.Emulator.KeyVault;
 using AoaiHardening.Emulator.OpenAi;
 using AoaiHardening.Emulator.Providers;
@@ -66,6 +67,7 @@ public sealed class ArmEmulator : IAsyncDisposable
         var pipeline = new ArmPipeline(state);
         var keyVault = new KeyVaultDataPlane(state);
         var openAi = new OpenAiDataPlane(state);
+        var identity = new ManagedIdentityEndpoint(state);
         ConnectProxy? proxy = null;
         app.UseRouting();
         // Data planes first, by Host header: a vault or account host never reaches an ARM route or the control API.
@@ -75,8 +77,10 @@ public sealed class ArmEmulator : IAsyncDisposable
                 ? openAi.InvokeAsync(ctx, account)
                 : ctx.Request.Path.StartsWithSegments(ControlApi.Prefix)
                     ? ControlApi.CatchBadInput(ctx, next)
-                    : pipeline.InvokeAsync(ctx, next));
-        ControlApi.Map(app, state, () => proxy?.Url);
+                    : ctx.Request.Path.StartsWithSegments(ManagedIdentityEndpoint.Path)
+                        ? identity.InvokeAsync(ctx)
+                        : pipeline.InvokeAsync(ctx, next));
+        ControlApi.Map(app, state, () => proxy?.Url, identity);
         new ResourcesProvider(state).Map(app);
         new CognitiveServicesProvider(state).Map(app);
         new AuthorizationProvider(state).Map(app);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AoaiHardening.Emulator.Core;
+using AoaiHardening.Emulator.Identity;
 using AoaiHardening.Emulator.KeyVault;
 using AoaiHardening.Emulator.Providers;
 
@@ -14,9 +15,17 @@ internal static class ControlApi
 {
     public const string Prefix = "/_emulator";
 
-    public static void Map(IEndpointRouteBuilder routes, EmulatorState state, Func<Uri?> proxyUrl)
+    public static void Map(IEndpointRouteBuilder routes, EmulatorState state, Func<Uri?> proxyUrl, ManagedIdentityEndpoint identity)
     {
         var control = routes.MapGroup(Prefix);
+        // What an Azure Automation sandbox puts in IDENTITY_ENDPOINT and IDENTITY_HEADER, for a runbook test to set.
+        control.MapGet("/identity", ctx => HttpJson.WriteAsync(ctx, 200, new JsonObject
+        {
+            ["endpoint"] = $"{ctx.Request.Scheme}://{ctx.Request.Host}{ManagedIdentityEndpoint.Path}",
+            ["header"] = identity.Secret,
+            ["clientId"] = identity.ClientId,
+            ["principalId"] = identity.PrincipalId,
+        }));
         control.MapGet("/health", ctx => HttpJson.WriteAsync(ctx, 200, new JsonObject
         {
             ["status"] = "Healthy",

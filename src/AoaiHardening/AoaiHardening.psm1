@@ -1,0 +1,27 @@
+<#
+    Root module. The cmdlets are compiled (AoaiHardening.dll); this file only chooses how that assembly loads.
+
+    PowerShell 7: into a private AssemblyLoadContext (AoaiHardening.Loader.dll), with Azure.Core, Azure.Identity, MSAL
+    and the rest of what the module ships, so modules that bring other versions of them (Az.Accounts among them) load
+    side by side with us in either order. Windows PowerShell 5.1 has no load contexts: the assembly loads directly.
+#>
+if ($PSEdition -eq 'Core') {
+    if (-not ('AoaiHardening.Loader.ModuleLoadContext' -as [type])) {
+        Add-Type -LiteralPath ([IO.Path]::Combine($PSScriptRoot, 'AoaiHardening.Loader.dll'))
+    }
+    $assembly = [AoaiHardening.Loader.ModuleLoadContext]::LoadModule($PSScriptRoot)
+}
+else {
+    $assembly = [Reflection.Assembly]::LoadFrom([IO.Path]::Combine($PSScriptRoot, 'AoaiHardening.dll'))
+}
+
+# The cmdlets become this module's; the manifest's CmdletsToExport decides which are exported.
+$inner = Import-Module -Assembly $assembly -PassThru
+
+# On a second import in the same session (Import-Module -Force, or after Remove-Module) PowerShell reuses its cached
+# module for an assembly it already imported and leaves this module with no cmdlets (PowerShell/PowerShell#20710).
+# Handing the cached module's cmdlets over is the known workaround; skipped if a PowerShell renames the method.
+$addExportedCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod('AddExportedCmdlet', [Reflection.BindingFlags]'Instance, NonPublic')
+if ($inner -and $addExportedCmdlet) {
+    foreach ($cmdlet in $inner.ExportedCmdlets.Values) { $addExportedCmdlet.Invoke($ExecutionContext.SessionState.Module, @(, $cmdlet)) | Out-Null }
+}
