@@ -114,6 +114,8 @@ function Read-TrxCounts([string] $Path) {
 
 function Invoke-Test {
     Invoke-Build
+    # The package's layout is tested too (what Azure Automation imports), so it is built from this very output.
+    $env:AOAI_PACKAGE_ZIP = New-ModulePackage
     Initialize-EmulatorTrust
     if (Test-Path $ResultsDir) { Remove-Item $ResultsDir -Recurse -Force }
     New-Item -ItemType Directory -Path $ResultsDir -Force | Out-Null
@@ -191,13 +193,18 @@ function Invoke-Docs {
         '-ModulePath', (Join-Path $ModuleOut 'AoaiHardening.psd1'), '-OutputPath', (Join-Path $Root 'docs/rules.md'))
 }
 
-function Invoke-Package {
-    Invoke-Build
+function New-ModulePackage {
     $zip = Join-Path $Out 'AoaiHardening.zip'
     Remove-Item $zip -ErrorAction SilentlyContinue
     # Azure Automation imports a zip named after the module whose root holds the module folder.
     Compress-Archive -Path $ModuleOut -DestinationPath $zip
     Write-Host "Package: $zip ($([Math]::Round((Get-Item $zip).Length / 1MB, 1)) MB)" -ForegroundColor Green
+    $zip
+}
+
+function Invoke-Package {
+    Invoke-Build
+    New-ModulePackage | Out-Null
 }
 
 function Invoke-Bench {

@@ -149,6 +149,12 @@ namespace AoaiHardening.Arm
             {
                 _pipeline.Send(message, call.CancellationToken);
             }
+            catch (Azure.Identity.AuthenticationFailedException ex)
+            {
+                // No token (a refused sign-in, a managed identity endpoint that said no, an expired Az session): nothing was sent.
+                throw new ArmRequestException($"ARM {method} {uri.AbsolutePath} was not sent: no access token for {Environment.ArmEndpoint.Host}. {ex.Message}",
+                    401, "AuthenticationFailed", null, null, null, method.ToString(), uri.AbsolutePath, ex);
+            }
             catch (RequestFailedException ex)
             {
                 // Transport failure after retries (connection refused/reset, DNS, TLS): no response to read.

@@ -20,11 +20,13 @@ namespace AoaiHardening.Auth
         private static DataPlaneAccess? _keyVault;
         private static DataPlaneAccess? _openAi;
         private static HttpPipelineTransport? _dataPlaneTransport;
+        private static AzContextCredential? _azContext;
 
-        public static void Set(AoaiContext context, ArmClient client, DataPlaneAccess keyVault, DataPlaneAccess openAi)
+        public static void Set(AoaiContext context, ArmClient client, DataPlaneAccess keyVault, DataPlaneAccess openAi, AzContextCredential? azContext = null)
         {
             lock (Gate)
             {
+                _azContext = azContext;
                 _context = context;
                 _client = client;
                 _keyVault = keyVault;
@@ -33,10 +35,20 @@ namespace AoaiHardening.Auth
             }
         }
 
+        /// <summary>The Az PowerShell token cache of a -UseAzContext session, else null (never creates the default session).</summary>
+        public static AzContextCredential? AzContext
+        {
+            get
+            {
+                lock (Gate) return _azContext;
+            }
+        }
+
         public static void Clear()
         {
             lock (Gate)
             {
+                _azContext = null;
                 _context = null;
                 _client = null;
                 _keyVault = null;

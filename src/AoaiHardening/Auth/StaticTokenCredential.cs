@@ -33,7 +33,7 @@ namespace AoaiHardening.Auth
             new ValueTask<AccessToken>(GetToken(requestContext, cancellationToken));
 
         /// <summary>The exp claim of a JWT, or null if the token is not a JWT (opaque tokens are allowed).</summary>
-        private static DateTimeOffset? ReadJwtExpiry(string token)
+        internal static DateTimeOffset? ReadJwtExpiry(string token)
         {
             var parts = token.Split('.');
             if (parts.Length != 3) return null;

@@ -34,16 +34,45 @@ namespace AoaiHardening.Cmdlets
         protected override void BeginProcessing()
         {
             _pipelineThreadId = Thread.CurrentThread.ManagedThreadId;
+            // A -UseAzContext session: fresh Az PowerShell tokens before any request, and this thread may refresh them inline.
+            if (AoaiSession.AzContext is { } az)
+            {
+                _azContext = az;
+                _azFetcher = Connection.AzContextTokens.For(this, AoaiSession.Context.TenantId);
+                az.SetFetcher(_azFetcher);
+                az.Refresh(_azFetcher);
+            }
         }
 
         protected override void StopProcessing() => _cts.Cancel();
 
-        protected override void EndProcessing() => DrainMessages();
+        protected override void EndProcessing()
+        {
+            DrainMessages();
+            ReleaseAzContext();
+        }
+
+        private AzContextCredential? _azContext;
+        private AzContextCredential.Fetcher? _azFetcher;
+
+        /// <summary>Keeps a -UseAzContext session's tokens fresh during a long command (pipeline thread; cheap when none is due).</summary>
+        internal void RefreshSessionTokens()
+        {
+            if (_azContext != null && _azFetcher != null) _azContext.Refresh(_azFetcher);
+        }
+
+        private void ReleaseAzContext()
+        {
+            if (_azContext != null && _azFetcher != null) _azContext.ReleaseFetcher(_azFetcher);
+            _azContext = null;
+            _azFetcher = null;
+        }
 
         public void Dispose()
         {
             if (_disposed) return;
             _disposed = true;
+            ReleaseAzContext();
             // PowerShell disposes a command when its pipeline ends, also when a downstream Select-Object -First stopped
             // it without StopProcessing: background work of the command (a scan's workers) stops here.
             _cts.Cancel();

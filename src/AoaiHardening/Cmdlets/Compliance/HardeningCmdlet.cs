@@ -228,6 +228,7 @@ namespace AoaiHardening.Cmdlets.Compliance
             var work = _work!;
             foreach (var result in work.Take(wait)) Report(result.Account, result.Findings);
             DrainMessages();
+            RefreshSessionTokens();
             if (CancellationToken.IsCancellationRequested) throw new PipelineStoppedException();
             if (_sinceProgress.ElapsedMilliseconds < 250 && !(wait && work.IsIdle)) return;
             _sinceProgress.Restart();

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
@@ -27,6 +28,7 @@ namespace AoaiHardening.Cmdlets.Connection
         private const string CertificateSet = "ServicePrincipalCertificate";
         private const string DeviceCodeSet = "DeviceCode";
         private const string AccessTokenSet = "AccessToken";
+        private const string AzContextSet = "AzContext";
 
         [Parameter(Mandatory = true, ParameterSetName = IdentitySet)]
         public SwitchParameter Identity { get; set; }
@@ -41,6 +43,13 @@ namespace AoaiHardening.Cmdlets.Connection
         [Parameter(Mandatory = true, ParameterSetName = AccessTokenSet)]
         [ValidateNotNull]
         public SecureString AccessToken { get; set; } = null!;
+
+        /// <summary>
+        /// Tokens from the Az PowerShell session (Get-AzAccessToken), e.g. a runbook that ran Connect-AzAccount -Identity;
+        /// refreshed from Az as they near expiry. Subscription, tenant and cloud default to the Az context's.
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = AzContextSet)]
+        public SwitchParameter UseAzContext { get; set; }
 
         /// <summary>As Connect-AzAccount -KeyVaultAccessToken: the ARM token is never sent to Key Vault, so vault work needs its own.</summary>
         [Parameter(ParameterSetName = AccessTokenSet)]
@@ -76,6 +85,7 @@ namespace AoaiHardening.Cmdlets.Connection
         [Parameter(ParameterSetName = DeviceCodeSet)]
         [Parameter(ParameterSetName = AccessTokenSet)]
         [Parameter(ParameterSetName = IdentitySet)]
+        [Parameter(ParameterSetName = AzContextSet)]
         [ValidateNotNullOrEmpty]
         public string? TenantId { get; set; }
 
@@ -114,6 +124,7 @@ namespace AoaiHardening.Cmdlets.Connection
 
         protected override void EndProcessing()
         {
+            if (ParameterSetName == AzContextSet) ReadAzContext();
             var baseline = AzureEnvironment.Get(Environment);
             var environment = ValidateOrThrow(() =>
                 ArmEndpoint != null || AuthorityHost != null || ArmScope != null || DataPlaneScope != null
@@ -125,6 +136,8 @@ namespace AoaiHardening.Cmdlets.Connection
 
             var (credential, method) = CreateCredential(environment);
             if (ParameterSetName == DeviceCodeSet) SignInWithDeviceCode(credential, environment);
+            var azContext = credential as AzContextCredential;
+            if (azContext != null) FetchAzTokens(azContext, environment);
 
             var context = new AoaiContext
             {
@@ -142,7 +155,7 @@ namespace AoaiHardening.Cmdlets.Connection
                 ConnectedOn = DateTimeOffset.Now,
             };
             var settings = new ArmClientSettings { ModuleVersion = AoaiSession.ModuleVersion, MaxRetries = MaxRetryCount, LroTimeout = TimeSpan.FromSeconds(OperationTimeoutSec) };
-            AoaiSession.Set(context, new ArmClient(environment, credential, settings), KeyVaultAccessFor(credential), OpenAiAccessFor(credential, environment));
+            AoaiSession.Set(context, new ArmClient(environment, credential, settings), KeyVaultAccessFor(credential), OpenAiAccessFor(credential, environment), azContext);
             WriteVerbose($"Connected: {context}.");
             WriteObject(context);
         }
@@ -175,6 +188,14 @@ namespace AoaiHardening.Cmdlets.Connection
             {
                 case AccessTokenSet:
                     return (new StaticTokenCredential(AccessToken), "AccessToken");
+                case AzContextSet:
+                    // ARM, Key Vault and the accounts' data plane: fetched now on this thread, so workers find them cached.
+                    return (new AzContextCredential(new[]
+                    {
+                        AzureEnvironment.Audience(environment.ArmScope),
+                        $"https://{environment.KeyVaultDnsSuffix}",
+                        AzureEnvironment.Audience(environment.DataPlaneScope),
+                    }), "AzContext");
                 case IdentitySet:
                     var miOptions = new TokenCredentialOptions { AuthorityHost = environment.AuthorityHost };
                     // Azure Automation, App Service and Functions expose IDENTITY_ENDPOINT/IDENTITY_HEADER; VMs use IMDS: Azure.Identity handles both.
@@ -214,6 +235,48 @@ namespace AoaiHardening.Cmdlets.Connection
                         AuthorityHost = environment.AuthorityHost,
                         TenantId = TenantId,
                     }), "DefaultAzureCredential");
+            }
+        }
+
+        /// <summary>
+        /// -UseAzContext: Az.Accounts must be there and signed in; its subscription, tenant and cloud fill what was not given.
+        /// </summary>
+        private void ReadAzContext()
+        {
+            if (!AzContextTokens.IsAvailable(this))
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
+                    "Connect-AoaiHardening -UseAzContext: Get-AzAccessToken was not found. Import Az.Accounts and run Connect-AzAccount " +
+                    "(Connect-AzAccount -Identity in an Azure Automation runbook) first, or use Connect-AoaiHardening -Identity."),
+                    "AoaiHardening.Connect.AzAccountsNotFound", ErrorCategory.ObjectNotFound, null));
+            var az = AzContextTokens.ReadContext(this);
+            if (az == null)
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
+                    "Connect-AoaiHardening -UseAzContext: Az PowerShell is not signed in (Get-AzContext has no account). " +
+                    "Run Connect-AzAccount (-Identity in a runbook) first."),
+                    "AoaiHardening.Connect.NoAzContext", ErrorCategory.AuthenticationError, null));
+            var (subscriptionId, tenantId, environmentName, armEndpoint) = az!.Value;
+            SubscriptionId ??= subscriptionId;
+            TenantId ??= tenantId;
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Environment)) && environmentName != null)
+            {
+                if (AzureEnvironment.KnownNames.Contains(environmentName, StringComparer.OrdinalIgnoreCase)) Environment = environmentName;
+                else if (ArmEndpoint == null && Uri.TryCreate(armEndpoint, UriKind.Absolute, out var custom)) ArmEndpoint = custom;
+            }
+        }
+
+        /// <summary>The ARM token must come now (a clear error here beats one on the first request); the others may fail until used.</summary>
+        private void FetchAzTokens(AzContextCredential credential, AzureEnvironment environment)
+        {
+            try
+            {
+                credential.Refresh(AzContextTokens.For(this, TenantId));
+                credential.GetToken(new TokenRequestContext(new[] { environment.ArmScope }), CancellationToken);
+            }
+            catch (AuthenticationFailedException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(new AuthenticationFailedException(
+                    $"Connect-AoaiHardening -UseAzContext: could not get an Azure Resource Manager token from Az PowerShell. {ex.Message}", ex),
+                    "AoaiHardening.Connect.AzTokenFailed", ErrorCategory.AuthenticationError, null));
             }
         }
 
