@@ -21,6 +21,18 @@ Describe 'AoaiHardening module' {
         $script:Manifest.FunctionsToExport.Count | Should -Be 0
     }
 
+    It 'lists its exports explicitly: no wildcard in any export list' {
+        foreach ($key in 'CmdletsToExport', 'FunctionsToExport', 'AliasesToExport', 'VariablesToExport') {
+            $script:Manifest.ContainsKey($key) | Should -BeTrue -Because "a missing $key means 'export everything'"
+            @($script:Manifest[$key]) | Where-Object { $_ -match '[*?]' } | Should -BeNullOrEmpty
+        }
+    }
+
+    It 'has one help page in docs/cmdlets per exported cmdlet, and none for a cmdlet that does not exist' {
+        $pages = @(Get-ChildItem (Join-Path $PSScriptRoot '../../docs/cmdlets') -Filter '*.md' | ForEach-Object BaseName | Sort-Object)
+        $pages | Should -Be @($script:Manifest.CmdletsToExport | Sort-Object)
+    }
+
     It 'ships no System.Management.Automation.dll' {
         $folder = Split-Path (Get-TestModuleManifest)
         Test-Path (Join-Path $folder 'System.Management.Automation.dll') | Should -BeFalse
@@ -37,6 +49,9 @@ Describe 'AoaiHardening module' {
         $help.Synopsis.Trim() | Should -Not -BeLike "$Name *" -Because 'a synopsis equal to the syntax means no help was found'
         ($help.description | Out-String).Trim() | Should -Not -BeNullOrEmpty
         @($help.examples.example).Count | Should -BeGreaterOrEqual 1
+        # At least one example runs the cmdlet itself (others may show the pipeline that calls it, e.g. Repair-AoaiHardening).
+        @($help.examples.example | Where-Object { ($_.code | Out-String) -match "\b$([regex]::Escape($Name))\b" }).Count |
+            Should -BeGreaterOrEqual 1 -Because "an example of $Name shows it in use"
         $documented = @{}
         # A cmdlet with no parameters of its own has no 'parameter' entries at all.
         $helpParameters = if ($help.parameters -and $help.parameters.PSObject.Properties['parameter']) { @($help.parameters.parameter) } else { @() }
@@ -47,18 +62,46 @@ Describe 'AoaiHardening module' {
         }
     }
 
-    It '<Name> declares an OutputType' -ForEach $CmdletCases {
+    It '<Name> declares an OutputType of the module''s own types' -ForEach $CmdletCases {
         $attrs = (Get-Command $Name).ImplementingType.GetCustomAttributes([System.Management.Automation.OutputTypeAttribute], $true)
         @($attrs).Count | Should -BeGreaterOrEqual 1
+        foreach ($type in $attrs.Type) {
+            # Our types only: an Azure SDK type in an output would tie callers to the module's private Azure.Core.
+            $type.Name | Should -Match '^(AoaiHardening\.|System\.(String|Boolean|Void|Management\.Automation\.PSObject)$)' -Because "$Name outputs $($type.Name)"
+        }
     }
 
-    It 'every state-changing cmdlet supports ShouldProcess and -PassThru' {
-        $writers = $script:Commands | Where-Object Verb -in 'Disable', 'Enable', 'Set', 'New', 'Remove', 'Grant', 'Revoke', 'Update', 'Protect', 'Invoke', 'Repair'
-        @($writers).Count | Should -BeGreaterThan 0
+    It '<Name> takes pipeline input, or is one of the session/catalog cmdlets that have none' -ForEach $CmdletCases {
+        # These act on the session or on the module's own catalog, not on a resource: nothing to pipe in.
+        $noInput = 'Connect-AoaiHardening', 'Disconnect-AoaiHardening', 'Get-AoaiContext', 'Get-AoaiDetectionQuery'
+        $piped = @((Get-Command $Name).Parameters.Values | Where-Object {
+                $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and ($_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName) } })
+        if ($Name -in $noInput) { $piped | Should -BeNullOrEmpty }
+        else { $piped.Count | Should -BeGreaterThan 0 -Because "$Name composes in a pipeline" }
+    }
+
+    It 'every state-changing cmdlet supports ShouldProcess and -PassThru; read-only ones do not prompt' {
+        # State-changing is every verb but the read-only ones: a new writer cannot slip through by its verb.
+        $readOnly = 'Get', 'Test', 'Assert', 'Connect', 'Disconnect'
+        $writers = @($script:Commands | Where-Object Verb -notin $readOnly)
+        $writers.Count | Should -BeGreaterThan 20
         foreach ($c in $writers) {
             $c.Parameters.Keys | Should -Contain 'WhatIf' -Because "$($c.Name) changes Azure"
             $c.Parameters.Keys | Should -Contain 'Confirm'
             $c.Parameters.Keys | Should -Contain 'PassThru'
+        }
+        foreach ($c in $script:Commands | Where-Object Verb -in $readOnly) {
+            $c.Parameters.Keys | Should -Not -Contain 'WhatIf' -Because "$($c.Name) changes nothing in Azure"
+        }
+    }
+
+    It 'destructive cmdlets ask before they act (ConfirmImpact High)' {
+        # Each removes access, protection or data, or opens the account: the default $ConfirmPreference (High) prompts.
+        $destructive = 'Remove-AoaiContentBlocklist', 'Revoke-AoaiRoleAssignment', 'Disable-AoaiCustomerManagedKey', 'Disable-AoaiManagedIdentity',
+            'Enable-AoaiPublicNetworkAccess', 'Enable-AoaiLocalAuth', 'Invoke-AoaiKeyRotation'
+        foreach ($name in $destructive) {
+            $attr = (Get-Command $name).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $true)[0]
+            $attr.ConfirmImpact | Should -Be 'High' -Because "$name is destructive"
         }
     }
 }
