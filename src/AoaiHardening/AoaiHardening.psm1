@@ -6,10 +6,9 @@
     side by side with us in either order. Windows PowerShell 5.1 has no load contexts: the assembly loads directly.
 #>
 if ($PSEdition -eq 'Core') {
-    if (-not ('AoaiHardening.Loader.ModuleLoadContext' -as [type])) {
-        Add-Type -LiteralPath ([IO.Path]::Combine($PSScriptRoot, 'AoaiHardening.Loader.dll'))
-    }
-    $assembly = [AoaiHardening.Loader.ModuleLoadContext]::LoadModule($PSScriptRoot)
+    # LoadFrom, not Add-Type or a type-name lookup: cheaper at import, and a second import gets the same loaded assembly.
+    $loader = [Reflection.Assembly]::LoadFrom([IO.Path]::Combine($PSScriptRoot, 'AoaiHardening.Loader.dll'))
+    $assembly = $loader.GetType('AoaiHardening.Loader.ModuleLoadContext', $true)::LoadModule($PSScriptRoot)
 }
 else {
     $assembly = [Reflection.Assembly]::LoadFrom([IO.Path]::Combine($PSScriptRoot, 'AoaiHardening.dll'))
