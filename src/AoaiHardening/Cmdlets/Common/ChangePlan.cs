@@ -46,10 +46,7 @@ namespace AoaiHardening.Cmdlets
                     }
                     catch (ArmRequestException ex)
                     {
-                        var before = _done.Count == 0
-                            ? "Nothing was changed before it."
-                            : $"Done before it: {string.Join("; ", _done)}. Re-run the command to complete the rest.";
-                        var message = $"{cmdlet.MyInvocation.MyCommand.Name}: {target}: {step.Description} (step {i + 1} of {_steps.Count}) failed. {ex.Message} {before}";
+                        var message = $"{cmdlet.MyInvocation.MyCommand.Name}: {target}: {step.Description} (step {i + 1} of {_steps.Count}) failed. {ex.Message} {Before(_done)}";
                         return new ErrorRecord(new ArmOperationException(message, ex), step.ErrorId, AoaiCmdlet.CategoryOf(ex), errorTarget);
                     }
                     _done.Add(step.Description);
@@ -61,6 +58,21 @@ namespace AoaiHardening.Cmdlets
             {
                 cmdlet.CompleteProgress(activityId, activity);
             }
+        }
+
+        /// <summary>What a failure message says about the steps that completed before it.</summary>
+        internal static string Before(IReadOnlyCollection<string> done) => done.Count == 0
+            ? "Nothing was changed before it."
+            : $"Done before it: {string.Join("; ", done)}. Re-run the command to complete the rest.";
+
+        /// <summary>
+        /// The error of a failed write in a cmdlet that makes several writes without a plan (one per deployment, rule or
+        /// role): the write, the ARM error and, when earlier writes of this run completed, what they did.
+        /// </summary>
+        internal static ErrorRecord StepFailed(AoaiCmdlet cmdlet, ArmRequestException ex, string errorId, string operation, object? target, IReadOnlyCollection<string> done)
+        {
+            var message = $"{cmdlet.MyInvocation.MyCommand.Name}: {operation} failed. {ex.Message}" + (done.Count == 0 ? string.Empty : " " + Before(done));
+            return new ErrorRecord(new ArmOperationException(message, ex), errorId, AoaiCmdlet.CategoryOf(ex), target);
         }
 
         private sealed class Step

@@ -20,6 +20,9 @@ namespace AoaiHardening.Cmdlets.ContentSafety
             public string ErrorId { get; private set; } = "AoaiHardening.ContentSafety.BlocklistReadFailed";
             public string Operation { get; private set; } = string.Empty;
 
+            /// <summary>What the writes of this run completed before the current step (a failure reports them).</summary>
+            public List<string> Done { get; } = new List<string>();
+
             public void Set(string errorId, string operation)
             {
                 ErrorId = errorId;
@@ -73,7 +76,7 @@ namespace AoaiHardening.Cmdlets.ContentSafety
         internal ErrorRecord StepError(ArmRequestException ex, Step step, AccountId account, string name) =>
             IsAccountMissing(ex)
                 ? ArmErrorRecord(ex, "AoaiHardening.Account.NotFound", $"{step.Operation} (account {account.Id})", account.Id)
-                : ArmErrorRecord(ex, step.ErrorId, step.Operation, ContentSafetyService.BlocklistPath(account, name));
+                : ChangePlan.StepFailed(this, ex, step.ErrorId, step.Operation, ContentSafetyService.BlocklistPath(account, name), step.Done);
 
         internal static bool IsAccountMissing(ArmRequestException ex) => ex.Status == 404 && ex.ErrorCode == "ParentResourceNotFound";
 

@@ -78,8 +78,12 @@ namespace AoaiHardening.Cmdlets.ContentSafety
         /// the deployment as received with only raiPolicyName changed (model, sku and unknown fields kept), the LRO
         /// awaited with progress, and the result verified. Returns the deployments as they are afterwards.
         /// </summary>
-        public static IEnumerable<AoaiDeployment> Assign(AoaiCmdlet cmdlet, ContentSafetyService service, AccountId account, string policyName, IEnumerable<AoaiDeployment> deployments)
+        /// <param name="done">What this run changed before (e.g. the policy it created); each deployment changed is added,
+        /// and a failure says what was done before it.</param>
+        public static IEnumerable<AoaiDeployment> Assign(AoaiCmdlet cmdlet, ContentSafetyService service, AccountId account, string policyName, IEnumerable<AoaiDeployment> deployments,
+            List<string>? done = null)
         {
+            done ??= new List<string>();
             var activity = $"Set content filter '{policyName}'";
             var activityId = System.Threading.Interlocked.Increment(ref _nextActivityId);
             foreach (var deployment in deployments)
@@ -110,8 +114,8 @@ namespace AoaiHardening.Cmdlets.ContentSafety
                 }
                 catch (ArmRequestException ex)
                 {
-                    cmdlet.WriteError(cmdlet.ArmErrorRecord(ex, Area + "AssignFailed",
-                        $"setting content filter '{policyName}' on deployment '{deployment.Name}' of account '{account.Name}'", deployment.Id));
+                    cmdlet.WriteError(ChangePlan.StepFailed(cmdlet, ex, Area + "AssignFailed",
+                        $"setting content filter '{policyName}' on deployment '{deployment.Name}' of account '{account.Name}'", deployment.Id, done));
                     continue;
                 }
                 finally
@@ -126,6 +130,7 @@ namespace AoaiHardening.Cmdlets.ContentSafety
                     continue;
                 }
                 cmdlet.WriteVerbose($"{account.Name}/{deployment.Name}: content filter '{from}' -> '{policyName}'.");
+                done.Add($"set content filter '{policyName}' on deployment '{deployment.Name}'");
                 yield return updated;
             }
         }

@@ -86,6 +86,7 @@ namespace AoaiHardening.Cmdlets.ContentSafety
                     if (Description != null) properties["description"] = Description;
                     service.PutBlocklist(account, _name, new JsonObject { ["properties"] = properties }, Call);
                     WriteVerbose($"Created {target}.");
+                    step.Done.Add($"create {target}");
                 }
                 else if (updateDescription)
                 {
@@ -96,6 +97,7 @@ namespace AoaiHardening.Cmdlets.ContentSafety
                     props["description"] = Description;
                     service.PutBlocklist(account, _name, body, Call);
                     WriteVerbose($"Updated the description of {target}.");
+                    step.Done.Add($"update the description of {target}");
                 }
 
                 if (missing.Count > 0) AddPatterns(service, account, _name, missing, Regex, step);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Text.Json.Nodes;
@@ -70,6 +71,7 @@ namespace AoaiHardening.Cmdlets.ContentSafety
                 }
 
                 JsonObject? policy;
+                var done = new List<string>();
                 if (existing != null)
                 {
                     if (!ContentFilterPolicies.SameSettings(existing["properties"] as JsonObject, desired))
@@ -89,12 +91,13 @@ namespace AoaiHardening.Cmdlets.ContentSafety
                     WarnAboutWeakSettings(Name);
                     policy = ContentFilterPolicyWriter.Create(this, service, account, Name, new JsonObject { ["properties"] = desired });
                     if (policy == null && !WhatIfRequested) return;
+                    if (policy != null) done.Add($"create content filter policy '{Name}'");
                 }
 
                 if (DeploymentName != null)
                 {
                     var deployments = ContentFilterAssignment.Select(this, service, account, DeploymentName).ToList();
-                    foreach (var _ in ContentFilterAssignment.Assign(this, service, account, Name, deployments)) DrainMessages();
+                    foreach (var _ in ContentFilterAssignment.Assign(this, service, account, Name, deployments, done)) DrainMessages();
                 }
                 if (PassThru && policy != null) WriteObject(AoaiContentFilterPolicy.FromJson(policy, account));
             }

@@ -109,6 +109,7 @@ namespace AoaiHardening.Cmdlets.ContentSafety
             }
             var deployments = (given ?? ContentFilterAssignment.Select(this, service, account, DeploymentName)).ToList();
             var toChange = deployments.Where(d => !string.Equals(d.RaiPolicyName, PolicyName, StringComparison.OrdinalIgnoreCase)).ToList();
+            var done = new List<string>();
             if (policy == null && toChange.Count > 0)
             {
                 policy = ContentFilterPolicyWriter.Create(this, service, account, PolicyName, new JsonObject { ["properties"] = ContentFilterPolicies.Preset(Preset!) });
@@ -118,11 +119,12 @@ namespace AoaiHardening.Cmdlets.ContentSafety
                     if (WhatIfRequested) foreach (var _ in ContentFilterAssignment.Assign(this, service, account, PolicyName, toChange)) { }
                     return;
                 }
+                done.Add($"create content filter policy '{PolicyName}' from preset {Preset}");
             }
             if (policy != null)
                 foreach (var warning in ContentFilterAssignment.Weaknesses(policy["properties"] as JsonObject, PolicyName)) WriteWarning(warning);
 
-            foreach (var updated in ContentFilterAssignment.Assign(this, service, account, PolicyName, deployments))
+            foreach (var updated in ContentFilterAssignment.Assign(this, service, account, PolicyName, deployments, done))
             {
                 if (PassThru) WriteObject(updated);
                 DrainMessages();

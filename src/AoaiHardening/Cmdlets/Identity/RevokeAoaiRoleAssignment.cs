@@ -81,6 +81,9 @@ namespace AoaiHardening.Cmdlets.Identity
 
         private ArmScope? _scope;
 
+        /// <summary>What this pipeline item changed so far (a replacement granted): a failed revoke says so.</summary>
+        private readonly List<string> _done = new List<string>();
+
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
@@ -94,6 +97,7 @@ namespace AoaiHardening.Cmdlets.Identity
         protected override void ProcessRecord()
         {
             var service = new RoleAssignmentService(Arm);
+            _done.Clear();
             string what = ParameterSetName == InputObjectSet ? InputObject.Id : ParameterSetName == RoleAssignmentIdSet ? RoleAssignmentId : PrincipalId;
             try
             {
@@ -106,7 +110,7 @@ namespace AoaiHardening.Cmdlets.Identity
             }
             catch (ArmRequestException ex)
             {
-                WriteError(ArmErrorRecord(ex, "AoaiHardening.Rbac.RevokeFailed", $"revoking role assignment {what}", what));
+                WriteError(ChangePlan.StepFailed(this, ex, "AoaiHardening.Rbac.RevokeFailed", $"revoking role assignment {what}", what, _done));
             }
             catch (Exception ex) when (IsStopping(ex))
             {
@@ -173,6 +177,7 @@ namespace AoaiHardening.Cmdlets.Identity
             var deleted = service.Delete(assignment.Id, Call);
             if (deleted == null) WriteVerbose($"Role assignment {assignment.Id} was already gone.");
             else WriteVerbose($"Revoked {target}.");
+            _done.Add($"revoke {target}");
             if (PassThru) WriteObject(assignment);
         }
 
@@ -192,6 +197,7 @@ namespace AoaiHardening.Cmdlets.Identity
             {
                 service.Create(assignment.Scope, role.Id, assignment.PrincipalId, assignment.PrincipalType, $"Replaces '{assignment.RoleDefinitionName}' (AoaiHardening)", subscription, Call);
                 WriteVerbose($"Granted '{role.Name}' to {assignment.PrincipalType} {assignment.PrincipalId} at {assignment.Scope}.");
+                _done.Add($"grant the replacement '{role.Name}' to {assignment.PrincipalType} {assignment.PrincipalId} at {assignment.Scope}");
             }
             catch (ArmRequestException ex) when (ex.Status == 409 && ex.ErrorCode == "RoleAssignmentExists")
             {

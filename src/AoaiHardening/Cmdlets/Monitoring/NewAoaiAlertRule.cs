@@ -88,9 +88,10 @@ namespace AoaiHardening.Cmdlets.Monitoring
                     }
                 }
                 var group = RuleResourceGroupName ?? account.ResourceGroupName;
+                var done = new List<string>();
                 foreach (var detection in _detections)
                 {
-                    if (!Ensure(service, account, location, group, detection)) return;
+                    if (!Ensure(service, account, location, group, detection, done)) return;
                 }
             }
             catch (Exception ex) when (IsStopping(ex))
@@ -104,7 +105,8 @@ namespace AoaiHardening.Cmdlets.Monitoring
         }
 
         /// <summary>One rule: read, compare the fields set here, PUT when they differ. False when a request failed (error written; the account's other rules are skipped).</summary>
-        private bool Ensure(MonitoringService service, AccountId account, string? location, string group, AoaiDetectionQuery detection)
+        /// <param name="done">The rules this run wrote so far: a failed write says which (a re-run skips them, being in place).</param>
+        private bool Ensure(MonitoringService service, AccountId account, string? location, string group, AoaiDetectionQuery detection, List<string> done)
         {
             var name = Detections.RuleName(account.Id, account.Name, detection);
             var path = MonitoringService.AlertRulePath(account.SubscriptionId, group, name);
@@ -149,12 +151,14 @@ namespace AoaiHardening.Cmdlets.Monitoring
             {
                 var stored = service.PutAlertRule(path, body, Call);
                 WriteVerbose($"{account.Name}: {action}: done.");
+                done.Add($"{(current == null ? "create" : "update")} alert rule '{name}'");
                 if (PassThru) WriteObject(AoaiAlertRule.FromJson(stored, account, detection.Name));
                 return true;
             }
             catch (ArmRequestException ex)
             {
-                WriteError(MonitoringErrors.Arm(this, ex, account, $"{(current == null ? "creating" : "updating")} alert rule '{name}' ({detection.Name})", "AlertRuleUpdateFailed", path));
+                WriteError(ChangePlan.StepFailed(this, ex, MonitoringErrors.Area + "AlertRuleUpdateFailed",
+                    $"{(current == null ? "creating" : "updating")} alert rule '{name}' ({detection.Name}) on account '{account.Name}' ({account.Id})", path, done));
                 return false;
             }
         }

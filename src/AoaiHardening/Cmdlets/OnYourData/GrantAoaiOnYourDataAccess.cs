@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using AoaiHardening.Arm;
@@ -100,6 +101,7 @@ namespace AoaiHardening.Cmdlets.OnYourData
                 return;
             }
 
+            var done = new List<string>();
             foreach (var row in OnYourDataRules.Table)
             {
                 var assignee = input.Of(row.Assignee);
@@ -121,6 +123,7 @@ namespace AoaiHardening.Cmdlets.OnYourData
                     var created = service.ToModel(service.Create(resource.Id, row.GrantRoleId, principal, "ServicePrincipal",
                         "On Your Data (Grant-AoaiOnYourDataAccess)", subscription, Call), account.Id, account.Name, subscription, Call);
                     WriteVerbose($"Granted '{roleName}' to the {assignee.Label}'s identity {principal} at {resource.Id} ({created.Name}).");
+                    done.Add($"grant '{roleName}' to the {assignee.Label}'s identity on {resource.Label}");
                     if (PassThru) WriteObject(created);
                 }
                 catch (ArmRequestException ex) when (ex.Status == 409 && ex.ErrorCode == "RoleAssignmentExists")
@@ -129,8 +132,8 @@ namespace AoaiHardening.Cmdlets.OnYourData
                 }
                 catch (ArmRequestException ex)
                 {
-                    WriteError(ArmErrorRecord(ex, "AoaiHardening.OnYourData.GrantFailed",
-                        $"granting '{roleName}' to the {assignee.Label}'s identity {principal} at {resource.Id}", resource.Id));
+                    WriteError(ChangePlan.StepFailed(this, ex, "AoaiHardening.OnYourData.GrantFailed",
+                        $"granting '{roleName}' to the {assignee.Label}'s identity {principal} at {resource.Id}", resource.Id, done));
                 }
             }
         }
