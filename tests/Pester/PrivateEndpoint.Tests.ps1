@@ -155,6 +155,40 @@ Describe 'New-AoaiPrivateEndpoint' {
         $pe.PrivateDnsZoneIds | Should -Be @("$($script:Zones)/privatelink.openai.azure.cn")
     }
 
+    It 'reuses a DNS link that appeared while its create was in flight (412 on If-None-Match), instead of failing' {
+        # The link's create is held for 3 s; meanwhile the same link is made, as a lost-and-retried PUT would have made it.
+        Add-EmulatorFault -PathLike '/virtualNetworkLinks/' -Method PUT -Kind latency -LatencyMs 3000 -Count 1
+        $sha = [Security.Cryptography.SHA256]::Create()
+        $hash = $sha.ComputeHash([Text.Encoding]::UTF8.GetBytes($script:VnetId.ToLowerInvariant()))
+        $linkName = 'vnet-ai-prod-' + (-join ($hash[0..3] | ForEach-Object { $_.ToString('x2') }))
+        $run = Start-TestCommand New-AoaiPrivateEndpoint @{ ResourceId = $script:ProdId; SubnetId = $script:SubnetId; PassThru = $true; Verbose = $true }
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (@((Invoke-EmulatorControl -Path 'faults').value).Count -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            @((Invoke-EmulatorControl -Path 'faults').value).Count | Should -Be 0 -Because 'the link create has arrived and is held'
+            $made = 0
+            foreach ($zone in 'privatelink.openai.azure.com', 'privatelink.cognitiveservices.azure.com') {
+                try {
+                    Invoke-EmulatorArm -Method PUT -Path "$($script:Zones)/$zone/virtualNetworkLinks/$linkName" -ApiVersion '2024-06-01' -Body @{
+                        location = 'global'; properties = @{ virtualNetwork = @{ id = $script:VnetId }; registrationEnabled = $false } } | Out-Null
+                    $made++
+                }
+                catch { } # the second zone may not exist yet: the cmdlet creates it after the first link
+            }
+            $made | Should -BeGreaterOrEqual 1
+            $pe = $run.PowerShell.EndInvoke($run.Invocation)
+        }
+        finally { $run.PowerShell.Dispose() }
+
+        @($run.PowerShell.Streams.Error) | Should -BeNullOrEmpty
+        $pe.ConnectionStatus | Should -Be 'Approved'
+        @(Get-EmulatorRequest -Method PUT -PathLike '*/virtualNetworkLinks/*' | Where-Object status -eq 412).Count | Should -BeGreaterOrEqual 1
+        @($run.PowerShell.Streams.Verbose | Where-Object { "$_" -match 'already linked to .vnet-ai-prod.; reusing the link' }).Count | Should -BeGreaterOrEqual 1
+        foreach ($zone in 'privatelink.openai.azure.com', 'privatelink.cognitiveservices.azure.com') {
+            @((Invoke-EmulatorArm -Method GET -Path "$($script:Zones)/$zone/virtualNetworkLinks" -ApiVersion '2024-06-01').value).Count | Should -Be 1
+        }
+    }
+
     It 'reports a failed step with what was done before it, and a re-run completes it with one write' {
         Add-EmulatorFault -PathLike '/privateDnsZoneGroups/default' -Method PUT -Status 500 -Code InternalServerError -Count 20 -RetryAfter 0
 

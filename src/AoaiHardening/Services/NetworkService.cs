@@ -34,6 +34,8 @@ namespace AoaiHardening.Services
 
         public JsonObject? GetPrivateDnsZone(string id, ArmCallOptions call) => _arm.GetOrNull(id, ApiVersions.PrivateDns, call);
 
+        public JsonObject? GetVirtualNetworkLink(string id, ArmCallOptions call) => _arm.GetOrNull(id, ApiVersions.PrivateDns, call);
+
         /// <summary>The private endpoints the account's connections name (rejected connections and deleted endpoints skipped), read lazily.</summary>
         public IEnumerable<JsonObject> ConnectedEndpoints(AoaiAccount account, ArmCallOptions call)
         {

@@ -167,7 +167,7 @@ namespace AoaiHardening.Cmdlets.Network
                     {
                         var linkId = $"{zone.Id}/virtualNetworkLinks/{LinkName(subnet)}";
                         plan.Add($"link private DNS zone '{zone.Name}' to virtual network '{subnet.VirtualNetworkName}'", "AoaiHardening.PrivateEndpoint.DnsLinkFailed",
-                            call => network.CreateVirtualNetworkLink(linkId, subnet.VirtualNetworkId, call));
+                            call => CreateLink(network, zone, linkId, subnet, call));
                     }
                 }
                 var missing = zones.Where(z => !configured.Contains(z.Id)).ToList();
@@ -290,6 +290,23 @@ namespace AoaiHardening.Cmdlets.Network
             {
                 // Created by someone else since we looked (If-None-Match: *): reuse it.
                 WriteVerbose($"Private DNS zone '{zone.Name}' appeared in '{zone.ResourceGroupName}' meanwhile; reusing it.");
+            }
+        }
+
+        private void CreateLink(NetworkService network, PrivateDnsZoneRef zone, string linkId, SubnetResourceId subnet, ArmCallOptions call)
+        {
+            try
+            {
+                network.CreateVirtualNetworkLink(linkId, subnet.VirtualNetworkId, call);
+            }
+            catch (ArmRequestException ex) when (ex.Status == 412)
+            {
+                // The link exists (If-None-Match: *): made meanwhile, or by our own PUT whose answer was lost and was retried.
+                // Its name is derived from the virtual network, so one that links that network is the one we wanted.
+                var existing = network.GetVirtualNetworkLink(linkId, call);
+                if (existing == null || !ArmScope.SameScope(Json.Str(existing["properties"]?["virtualNetwork"]?["id"]), subnet.VirtualNetworkId))
+                    throw;
+                WriteVerbose($"Private DNS zone '{zone.Name}' is already linked to '{subnet.VirtualNetworkName}'; reusing the link.");
             }
         }
 
