@@ -1,4 +1,4 @@
-# Cross-cutting behaviour of the cmdlets: Ctrl+C stops a long wait promptly; secrets never reach a stream or transcript.
+# Cross-cutting behaviour of the cmdlets: Ctrl+C stops a long wait promptly (secrets hygiene: SecretsHygiene.Tests.ps1).
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Get-TestModuleManifest) -Force
@@ -31,30 +31,5 @@ Describe 'Stopping a cmdlet' {
         finally {
             $run.PowerShell.Dispose()
         }
-    }
-}
-
-Describe 'Secrets hygiene' {
-    It 'keeps the access token out of every stream and the transcript' {
-        Reset-TestEmulator
-        $secretToken = 'eyJhbGciOiJub25lIn0.eyJleHAiOjQxMDI0NDQ4MDB9.secret-signature-123'
-        $transcript = Join-Path $TestDrive 'transcript.txt'
-        Start-Transcript -Path $transcript | Out-Null
-        try {
-            # -Debug on a compiled cmdlet turns warnings into prompts; -WarningAction Continue keeps them in the stream.
-            $all = & {
-                Connect-AoaiHardening -ArmEndpoint $script:Emu.Url -AccessToken (ConvertTo-SecureString $secretToken -AsPlainText -Force) -SubscriptionId $script:Sub -Verbose -Debug
-                Get-AoaiContext | Format-List * | Out-String
-                Get-AoaiAccount -Verbose -Debug
-                Disable-AoaiLocalAuth -ResourceId $script:ProdId -PassThru -Verbose -Debug -Confirm:$false -WarningAction Continue
-                Get-AoaiAccount -ResourceGroupName rg-ai-prod -Name missing -Verbose -Debug -ErrorAction Continue
-            } *>&1 | Out-String -Width 500
-        }
-        finally {
-            Stop-Transcript | Out-Null
-        }
-        $all | Should -Match 'ARM GET' -Because 'the debug stream carries the request trace'
-        $all | Should -Not -Match 'secret-signature-123'
-        Get-Content $transcript -Raw | Should -Not -Match 'secret-signature-123'
     }
 }

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
+using Azure.Identity;
 
 namespace AoaiHardening.Arm
 {
@@ -149,11 +150,13 @@ namespace AoaiHardening.Arm
             {
                 _pipeline.Send(message, call.CancellationToken);
             }
-            catch (Azure.Identity.AuthenticationFailedException ex)
+            catch (Exception ex) when ((ex is AuthenticationFailedException || ex is CredentialUnavailableException) && !call.CancellationToken.IsCancellationRequested)
             {
-                // No token (a refused sign-in, a managed identity endpoint that said no, an expired Az session): nothing was sent.
-                throw new ArmRequestException($"ARM {method} {uri.AbsolutePath} was not sent: no access token for {Environment.ArmEndpoint.Host}. {ex.Message}",
-                    401, "AuthenticationFailed", null, null, null, method.ToString(), uri.AbsolutePath, ex);
+                // No token for ARM (a refused client secret or certificate, no usable credential): an ARM failure like any
+                // other, so each cmdlet reports it with its own error id, as Key Vault and the data plane already do.
+                var detail = ex.InnerException == null ? ex.Message : $"{ex.Message.TrimEnd(' ', ':')}: {Innermost(ex).Message}";
+                throw new ArmRequestException($"ARM {method} {uri.AbsolutePath} failed: no token for ARM: {detail}",
+                    401, ex is AuthenticationFailedException ? "AuthenticationFailed" : "CredentialUnavailable", null, null, null, method.ToString(), uri.AbsolutePath, ex);
             }
             catch (RequestFailedException ex)
             {

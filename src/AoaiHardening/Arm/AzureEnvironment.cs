@@ -122,9 +122,10 @@ namespace AoaiHardening.Arm
         /// </summary>
         public static AzureEnvironment Custom(AzureEnvironment baseline, Uri? armEndpoint, Uri? authorityHost, string? armScope, string? dataPlaneScope)
         {
-            if (armEndpoint != null && armEndpoint.Scheme != Uri.UriSchemeHttps)
+            // A relative URI has no scheme (reading it throws InvalidOperationException): refuse it as the same bad input.
+            if (armEndpoint != null && (!armEndpoint.IsAbsoluteUri || armEndpoint.Scheme != Uri.UriSchemeHttps))
                 throw new ArgumentException($"The ARM endpoint '{armEndpoint}' must use https.", nameof(armEndpoint));
-            if (authorityHost != null && authorityHost.Scheme != Uri.UriSchemeHttps)
+            if (authorityHost != null && (!authorityHost.IsAbsoluteUri || authorityHost.Scheme != Uri.UriSchemeHttps))
                 throw new ArgumentException($"The authority host '{authorityHost}' must use https.", nameof(authorityHost));
             var endpoint = armEndpoint ?? baseline.ArmEndpoint;
             var scope = armScope ?? (armEndpoint != null ? endpoint.GetLeftPart(UriPartial.Authority) + "/.default" : baseline.ArmScope);

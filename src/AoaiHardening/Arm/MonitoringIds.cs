@@ -36,6 +36,15 @@ namespace AoaiHardening.Arm
                 throw new ArgumentException($"'{name}' is not a valid diagnostic setting name (1-260 characters: letters, digits, '_', '.', '-'; starting with a letter or digit).");
         }
 
+        /// <summary>An event hub name: 1-256 characters, letters, digits, '.', '_', '-', starting and ending with a letter or digit.</summary>
+        public static void ValidateEventHubName(string name)
+        {
+            if (name == null || !EventHubName.IsMatch(name))
+                throw new ArgumentException($"'{name}' is not a valid event hub name (1-256 characters: letters, digits, '.', '_', '-'; starting and ending with a letter or digit).");
+        }
+
+        private static readonly Regex EventHubName = new Regex(@"^[A-Za-z0-9]([A-Za-z0-9._\-]{0,254}[A-Za-z0-9])?$", RegexOptions.CultureInvariant);
+
         private static string Parse(string id, string type, string noun, string expected) =>
             TypedResourceIds.Parse(id, type, noun, noun, expected, rid =>
             {

@@ -94,6 +94,15 @@ namespace AoaiHardening.Cmdlets.Compliance
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
+            // A -Rule that selects nothing would make a clean (and vacuous) result: a typo must not pass as compliance.
+            foreach (var pattern in Rule ?? Array.Empty<string>())
+            {
+                var wildcard = Wildcard.Get(pattern);
+                if (!RuleCatalog.All.Any(r => wildcard.IsMatch(r.Id)))
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException(
+                            $"{MyInvocation.MyCommand.Name}: -Rule '{pattern}' matches no rule in the catalog (Get-AoaiHardeningRule lists them)."),
+                        "AoaiHardening.Test.UnknownRule", ErrorCategory.InvalidArgument, pattern));
+            }
             var baseline = LoadBaseline();
             BaselineName = baseline.Name;
             _engine = new HardeningEngine(new EngineOptions
@@ -345,7 +354,8 @@ namespace AoaiHardening.Cmdlets.Compliance
                 if (full.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
                     return DataFile.FromJson(File.ReadAllText(full)) ?? throw new ArgumentException($"The {what} file '{path}' is empty.");
                 if (full.EndsWith(".psd1", StringComparison.OrdinalIgnoreCase))
-                    return InvokeCommand.InvokeScript("Import-PowerShellDataFile -LiteralPath $args[0]", full).Single().BaseObject;
+                    // -ErrorAction Stop: a parse error must reach the message below, not the host (and leave "no elements").
+                    return InvokeCommand.InvokeScript("Import-PowerShellDataFile -LiteralPath $args[0] -ErrorAction Stop", full).Single().BaseObject;
             }
             catch (Exception ex) when (ex is RuntimeException || ex is JsonException || ex is InvalidOperationException)
             {

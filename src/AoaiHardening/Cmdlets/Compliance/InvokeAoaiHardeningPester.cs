@@ -180,7 +180,8 @@ New-PesterConfiguration -Hashtable $Hashtable
             try
             {
                 var found = InvokeCommand.InvokeScript(
-                    "$loaded = @(Get-Module Pester | Where-Object Version -ge $args[0] | Sort-Object Version -Descending)[0]; " +
+                    // Select-Object, not [0]: under the caller's Set-StrictMode an index past an empty array throws.
+                    "$loaded = Get-Module Pester | Where-Object Version -ge $args[0] | Sort-Object Version -Descending | Select-Object -First 1; " +
                     "if ($loaded) { $loaded } else { Import-Module Pester -MinimumVersion $args[0] -PassThru -ErrorAction Ignore -WarningAction Ignore | Select-Object -First 1 }",
                     MinimumPester).FirstOrDefault(m => m != null);
                 if (found != null)

@@ -76,6 +76,18 @@ namespace AoaiHardening.Cmdlets.Compliance
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
+            // Checked once, before any finding is read or any fix runs: a typo would otherwise fail every fix that uses it,
+            // each as a non-terminating error after the reads of its fixing cmdlet.
+            const string Area = "AoaiHardening.Repair.";
+            if (SubnetId != null) ValidateOrThrow(() => SubnetResourceId.Parse(SubnetId), Area + "InvalidSubnetId", SubnetId);
+            if (KeyVaultResourceId != null) ValidateOrThrow(() => AoaiHardening.Arm.KeyVaultResourceId.Parse(KeyVaultResourceId), Area + "InvalidKeyVaultResourceId", KeyVaultResourceId);
+            if (KeyName != null) ValidateOrThrow(() => KeyVaultKeyUri.ValidateKeyName(KeyName), Area + "InvalidKeyName", KeyName);
+            foreach (var fqdn in AllowedFqdn ?? Array.Empty<string>())
+                ValidateOrThrow(() => AoaiHardening.Cmdlets.Network.NetworkInput.NormalizeFqdn(fqdn), Area + "InvalidFqdn", fqdn);
+            if (WorkspaceResourceId != null) ValidateOrThrow(() => MonitoringIds.Workspace(WorkspaceResourceId), Area + "InvalidWorkspaceId", WorkspaceResourceId);
+            if (ActionGroupResourceId != null) ValidateOrThrow(() => MonitoringIds.ActionGroup(ActionGroupResourceId), Area + "InvalidActionGroupId", ActionGroupResourceId);
+            if (ContentFilterPolicyName != null)
+                ValidateOrThrow(() => AoaiHardening.Cmdlets.ContentSafety.NewAoaiContentFilterPolicy.ValidatePolicyName(ContentFilterPolicyName), Area + "InvalidPolicyName", ContentFilterPolicyName);
             _inputs = new RepairInputs
             {
                 SubnetId = SubnetId,

@@ -155,6 +155,17 @@ namespace AoaiHardening.Cmdlets.ContentSafety
                 ? cmdlet.ArmErrorRecord(ex, "AoaiHardening.Account.NotFound", $"{operation} of account '{account.Name}' ({account.Id})", account.Id)
                 : cmdlet.ArmErrorRecord(ex, Area + "ReadFailed", $"{operation} of account '{account.Name}' ({account.Id})", account.Id);
 
+        /// <summary>
+        /// Exact deployment names (-DeploymentName, -Name) become URL path segments: each must be a name ARM accepts,
+        /// checked before any request. Wildcard patterns only filter a list, so they are not checked.
+        /// </summary>
+        public static void ValidateDeploymentNames(AoaiCmdlet cmdlet, string[]? names)
+        {
+            foreach (var name in names ?? Array.Empty<string>())
+                if (!WildcardPattern.ContainsWildcardCharacters(name))
+                    cmdlet.ValidateOrThrow(() => ValidateChildName(name, "deployment"), Area + "InvalidDeploymentName", name);
+        }
+
         /// <summary>A name ARM accepts for a policy, blocklist or deployment (checked before any request).</summary>
         public static void ValidateChildName(string name, string what)
         {

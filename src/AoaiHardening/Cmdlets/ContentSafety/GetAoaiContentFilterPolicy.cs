@@ -26,6 +26,15 @@ namespace AoaiHardening.Cmdlets.ContentSafety
         [Parameter]
         public SwitchParameter CustomOnly { get; set; }
 
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            // Exact names are read one GET each (a URL path segment); wildcard patterns only filter the list.
+            foreach (var name in Name ?? Array.Empty<string>())
+                if (!WildcardPattern.ContainsWildcardCharacters(name))
+                    ValidateOrThrow(() => ContentFilterAssignment.ValidateChildName(name, "content filter policy"), ContentFilterAssignment.Area + "InvalidPolicyName", name);
+        }
+
         protected override void ProcessRecord()
         {
             var account = ResolveAccount();

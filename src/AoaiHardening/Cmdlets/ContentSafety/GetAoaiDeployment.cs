@@ -21,6 +21,12 @@ namespace AoaiHardening.Cmdlets.ContentSafety
         [ValidateNotNullOrEmpty]
         public string[]? Name { get; set; }
 
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            ContentFilterAssignment.ValidateDeploymentNames(this, Name);
+        }
+
         protected override void ProcessRecord()
         {
             var account = ResolveAccount();

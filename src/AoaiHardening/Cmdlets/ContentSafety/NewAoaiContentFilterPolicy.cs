@@ -42,6 +42,8 @@ namespace AoaiHardening.Cmdlets.ContentSafety
         {
             base.BeginProcessing();
             ValidateOrThrow(() => ValidatePolicyName(Name), ContentFilterAssignment.Area + "InvalidPolicyName", Name);
+            // Checked here, not when the deployments are selected: that happens after the policy is written.
+            ContentFilterAssignment.ValidateDeploymentNames(this, DeploymentName);
         }
 
         internal static void ValidatePolicyName(string name)

@@ -53,6 +53,8 @@ namespace AoaiHardening.Cmdlets.ContentSafety
                     ContentFilterAssignment.Area + "NothingToChange", ErrorCategory.InvalidArgument, null));
             if (Name != null)
                 ValidateOrThrow(() => ContentFilterAssignment.ValidateChildName(Name, "content filter policy"), ContentFilterAssignment.Area + "InvalidPolicyName", Name);
+            foreach (var name in RemoveBlocklist ?? Array.Empty<string>())
+                ValidateOrThrow(() => BlocklistInput.ValidateBlocklistName(name), ContentFilterAssignment.Area + "InvalidBlocklistName", name);
         }
 
         protected override void ProcessRecord()

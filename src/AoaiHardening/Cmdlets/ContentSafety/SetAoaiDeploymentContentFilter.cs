@@ -54,6 +54,7 @@ namespace AoaiHardening.Cmdlets.ContentSafety
         {
             base.BeginProcessing();
             ValidateOrThrow(() => ContentFilterAssignment.ValidateChildName(PolicyName, "content filter policy"), ContentFilterAssignment.Area + "InvalidPolicyName", PolicyName);
+            ContentFilterAssignment.ValidateDeploymentNames(this, DeploymentName);
         }
 
         protected override void ProcessRecord()

@@ -34,8 +34,7 @@ namespace AoaiHardening.Cmdlets.Identity
         internal const string RotatedByTag = "rotatedBy";
         private const int MaxTagValueLength = 256; // Key Vault's limit
 
-        // Key Vault's own rules (ARM spec for vault names; data plane for secret names).
-        private static readonly Regex VaultNamePattern = new Regex("^[a-zA-Z0-9-]{3,24}$", RegexOptions.CultureInvariant);
+        // Key Vault's own rule for secret names (data plane); vault names are checked by KeyVaultResourceId.ValidateName.
         private static readonly Regex SecretNamePattern = new Regex("^[0-9a-zA-Z-]{1,127}$", RegexOptions.CultureInvariant);
 
         private static int _nextActivityId = 4600;
@@ -65,11 +64,8 @@ namespace AoaiHardening.Cmdlets.Identity
         {
             base.BeginProcessing();
             // Bad input and a session that cannot reach Key Vault stop the command before any request.
-            ValidateOrThrow(() =>
-            {
-                if (!VaultNamePattern.IsMatch(KeyVaultName))
-                    throw new ArgumentException($"'{KeyVaultName}' is not a Key Vault name: 3 to 24 letters, digits and hyphens.");
-            }, "AoaiHardening.KeyRotation.InvalidKeyVaultName", KeyVaultName);
+            // The full vault name rule (starts with a letter, no "--"): a name Azure cannot have must not become a host to call.
+            ValidateOrThrow(() => KeyVaultResourceId.ValidateName(KeyVaultName), "AoaiHardening.KeyRotation.InvalidKeyVaultName", KeyVaultName);
             ValidateOrThrow(() =>
             {
                 if (!SecretNamePattern.IsMatch(SecretName))

@@ -73,7 +73,7 @@ namespace AoaiHardening.Cmdlets.Monitoring
             if (WorkspaceResourceId != null) _destinations["workspaceId"] = ValidateOrThrow(() => MonitoringIds.Workspace(WorkspaceResourceId), MonitoringErrors.Area + "InvalidWorkspaceId", WorkspaceResourceId);
             if (StorageAccountResourceId != null) _destinations["storageAccountId"] = ValidateOrThrow(() => MonitoringIds.StorageAccount(StorageAccountResourceId), MonitoringErrors.Area + "InvalidStorageAccountId", StorageAccountResourceId);
             if (EventHubAuthorizationRuleId != null) _destinations["eventHubAuthorizationRuleId"] = ValidateOrThrow(() => MonitoringIds.EventHubRule(EventHubAuthorizationRuleId), MonitoringErrors.Area + "InvalidEventHubRuleId", EventHubAuthorizationRuleId);
-            if (EventHubName != null) _destinations["eventHubName"] = EventHubName;
+            if (EventHubName != null) _destinations["eventHubName"] = ValidateOrThrow(() => { MonitoringIds.ValidateEventHubName(EventHubName); return EventHubName; }, MonitoringErrors.Area + "InvalidEventHubName", EventHubName);
             // ValidateSet is case-insensitive: send the documented spelling.
             _categories = Category?.Select(c => DiagnosticSettings.Categories.First(k => Json.EqualsIgnoreCase(k, c))).Distinct().ToArray();
             _group = Category != null ? null : CategoryGroup == null ? DiagnosticSettings.AllLogs : DiagnosticSettings.CategoryGroups.First(g => Json.EqualsIgnoreCase(g, CategoryGroup));
