@@ -136,6 +136,9 @@ BeforeDiscovery {
         New-Case 'Subscription, tenant or endpoint' 'a tenant that is neither GUID nor domain' Connect-AoaiHardening @{ AccessToken = $token; TenantId = 'contoso' } 'AoaiHardening.Connect.InvalidTenantId' 'contoso'
         New-Case 'Subscription, tenant or endpoint' 'an http ARM endpoint' Connect-AoaiHardening @{ AccessToken = $token; ArmEndpoint = 'http://management.contoso.local/' } 'AoaiHardening.Connect.InvalidEnvironment' 'http://management.contoso.local/'
         New-Case 'Subscription, tenant or endpoint' 'a relative ARM endpoint' Connect-AoaiHardening @{ AccessToken = $token; ArmEndpoint = 'management.azure.com' } 'AoaiHardening.Connect.InvalidEnvironment' 'management.azure.com'
+        New-Case 'Subscription, tenant or endpoint' 'a managed identity client id that is not a GUID' Connect-AoaiHardening @{ Identity = $true; ClientId = 'mi-aoai-runbook' } 'AoaiHardening.Connect.InvalidClientId' 'mi-aoai-runbook'
+        New-Case 'Subscription, tenant or endpoint' 'an ARM scope that is not an audience URI' Connect-AoaiHardening @{ AccessToken = $token; ArmScope = 'management' } 'AoaiHardening.Connect.InvalidEnvironment' 'management'
+        New-Case 'Subscription, tenant or endpoint' 'an http data-plane scope' Connect-AoaiHardening @{ AccessToken = $token; DataPlaneScope = 'http://cognitiveservices.contoso.local/.default' } 'AoaiHardening.Connect.InvalidEnvironment' 'http://cognitiveservices.contoso.local/.default'
         New-Case 'Subscription, tenant or endpoint' 'an http authority host' Connect-AoaiHardening @{ AccessToken = $token; AuthorityHost = 'http://login.contoso.local/' } 'AoaiHardening.Connect.InvalidEnvironment' 'http://login.contoso.local/'
 
         # --- CIDRs and IP addresses

@@ -127,6 +127,12 @@ namespace AoaiHardening.Arm
                 throw new ArgumentException($"The ARM endpoint '{armEndpoint}' must use https.", nameof(armEndpoint));
             if (authorityHost != null && (!authorityHost.IsAbsoluteUri || authorityHost.Scheme != Uri.UriSchemeHttps))
                 throw new ArgumentException($"The authority host '{authorityHost}' must use https.", nameof(authorityHost));
+            // A scope is an audience URI (usually "https://…/.default"): anything else would only fail later, at sign-in.
+            foreach (var (name, value) in new[] { ("ARM scope", armScope), ("data-plane scope", dataPlaneScope) })
+            {
+                if (value != null && !(Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == "api")))
+                    throw new ArgumentException($"The {name} '{value}' is not an absolute https (or api://) audience, e.g. 'https://management.azure.com/.default'.");
+            }
             var endpoint = armEndpoint ?? baseline.ArmEndpoint;
             var scope = armScope ?? (armEndpoint != null ? endpoint.GetLeftPart(UriPartial.Authority) + "/.default" : baseline.ArmScope);
             return new AzureEnvironment("Custom", endpoint, authorityHost ?? baseline.AuthorityHost, scope,

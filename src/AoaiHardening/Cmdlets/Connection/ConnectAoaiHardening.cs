@@ -129,7 +129,10 @@ namespace AoaiHardening.Cmdlets.Connection
             var environment = ValidateOrThrow(() =>
                 ArmEndpoint != null || AuthorityHost != null || ArmScope != null || DataPlaneScope != null
                     ? AzureEnvironment.Custom(baseline, ArmEndpoint, AuthorityHost, ArmScope, DataPlaneScope)
-                    : baseline, "AoaiHardening.Connect.InvalidEnvironment", ArmEndpoint);
+                    : baseline, "AoaiHardening.Connect.InvalidEnvironment", (object?)ArmEndpoint ?? (object?)AuthorityHost ?? ArmScope ?? DataPlaneScope);
+            // Client ids are application (client) GUIDs: a name or an object id path would only fail at the first token request.
+            if (ClientId != null && !Guid.TryParse(ClientId, out _))
+                ValidateOrThrow(() => throw new ArgumentException($"'{ClientId}' is not a client id (the application or managed identity's client id, a GUID)."), "AoaiHardening.Connect.InvalidClientId", ClientId);
             if (SubscriptionId != null) ValidateOrThrow(() => AccountId.ValidateSubscriptionId(SubscriptionId), "AoaiHardening.Connect.InvalidSubscriptionId", SubscriptionId);
             if (TenantId != null && !Guid.TryParse(TenantId, out _) && TenantId.IndexOf('.') < 0)
                 ValidateOrThrow(() => throw new ArgumentException($"'{TenantId}' is not a tenant id (a GUID) or a tenant domain name."), "AoaiHardening.Connect.InvalidTenantId", TenantId);
