@@ -32,10 +32,6 @@ namespace AoaiHardening.Auth
             foreach (var audience in audiences) _tokens[Normalize(audience)] = Entry.Missing;
         }
 
-        /// <summary>How many tokens were fetched from Az PowerShell, for tests and -Verbose.</summary>
-        public int Fetches => _fetches;
-        private int _fetches;
-
         /// <summary>
         /// Called on the pipeline thread: fetches every audience that is missing or expires within the margin. A failure
         /// is kept as the reason a later request for that audience fails; it does not stop the others.
@@ -91,7 +87,6 @@ namespace AoaiHardening.Auth
                 try
                 {
                     var (token, expiresOn) = fetch(audience);
-                    Interlocked.Increment(ref _fetches);
                     var copy = token.Copy();
                     copy.MakeReadOnly();
                     _tokens[audience] = new Entry(copy, expiresOn, null);
