@@ -19,8 +19,12 @@ $inner = Import-Module -Assembly $assembly -PassThru
 
 # On a second import in the same session (Import-Module -Force, or after Remove-Module) PowerShell reuses its cached
 # module for an assembly it already imported and leaves this module with no cmdlets (PowerShell/PowerShell#20710).
-# Handing the cached module's cmdlets over is the known workaround; skipped if a PowerShell renames the method.
-$addExportedCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod('AddExportedCmdlet', [Reflection.BindingFlags]'Instance, NonPublic')
-if ($inner -and $addExportedCmdlet) {
-    foreach ($cmdlet in $inner.ExportedCmdlets.Values) { $addExportedCmdlet.Invoke($ExecutionContext.SessionState.Module, @(, $cmdlet)) | Out-Null }
+# Handing the cached module's cmdlets over is the known workaround; only then (a first import needs none, and the
+# reflection costs time), and skipped if a PowerShell renames the method.
+if ($inner -and -not $ExecutionContext.SessionState.InvokeCommand.GetCmdlet('Connect-AoaiHardening')) {
+    $addExportedCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod('AddExportedCmdlet', [Reflection.BindingFlags]'Instance, NonPublic')
+    if ($addExportedCmdlet) {
+        $module = $ExecutionContext.SessionState.Module
+        foreach ($cmdlet in $inner.ExportedCmdlets.Values) { $null = $addExportedCmdlet.Invoke($module, @(, $cmdlet)) }
+    }
 }

@@ -21,6 +21,17 @@ Describe 'AoaiHardening module' {
         $script:Manifest.FunctionsToExport.Count | Should -Be 0
     }
 
+    It 'keeps every cmdlet through a second import (-Force) and an import after Remove-Module' {
+        # The assembly stays loaded in its context; the root module hands the cached cmdlets over (PowerShell#20710).
+        Import-Module (Get-TestModuleManifest) -Force
+        @((Get-Module AoaiHardening).ExportedCmdlets.Keys | Sort-Object) | Should -Be @($script:Manifest.CmdletsToExport | Sort-Object)
+        Remove-Module AoaiHardening
+        Import-Module (Get-TestModuleManifest)
+        @((Get-Module AoaiHardening).ExportedCmdlets.Keys | Sort-Object) | Should -Be @($script:Manifest.CmdletsToExport | Sort-Object)
+        (Get-Command Test-AoaiHardening).ImplementingType.Assembly.GetName().Name | Should -Be 'AoaiHardening'
+        @(Get-AoaiHardeningRule).Count | Should -BeGreaterThan 0
+    }
+
     It 'lists its exports explicitly: no wildcard in any export list' {
         foreach ($key in 'CmdletsToExport', 'FunctionsToExport', 'AliasesToExport', 'VariablesToExport') {
             $script:Manifest.ContainsKey($key) | Should -BeTrue -Because "a missing $key means 'export everything'"
