@@ -330,6 +330,10 @@ namespace AoaiHardening.Cmdlets.Compliance
                     "AoaiHardening.Test.PathNotFound", ErrorCategory.ObjectNotFound, path));
                 throw;
             }
+            // A wildcard that matches nothing is as wrong as a missing file: assessing nothing would pass a CI gate vacuously.
+            if (resolved.Count == 0)
+                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"{MyInvocation.MyCommand.Name}: '{path}' matches no file."),
+                    "AoaiHardening.Test.PathNotFound", ErrorCategory.ObjectNotFound, path));
             return resolved;
         }
 
