@@ -97,15 +97,18 @@ Describe 'Test-AoaiHardening (live)' {
         ($summary.Pass + $summary.Fail + $summary.Waived + $summary.NotApplicable + $summary.NotEvaluated + $summary.Error) | Should -Be $summary.Findings
     }
 
-    It 'applies waivers and warns about expired ones' {
+    It 'applies waivers, warns about expired ones and about a waiver that names no rule' {
         $waivers = Join-Path $TestDrive 'waivers.psd1'
         @"
 @{ Waivers = @(
     @{ ResourceId = '*/contoso-openai-prod'; RuleId = 'AOAI-IAM-001'; Reason = 'Legacy client until 2027-Q1'; Expires = '2099-01-01' }
     @{ ResourceId = '*/contoso-openai-dev'; RuleId = 'AOAI-NET-*'; Reason = 'Old exception'; Expires = '2020-01-01' }
+    @{ ResourceId = '*'; RuleId = 'AOAI-IAM-01'; Reason = 'A typo: waives nothing' }
 ) }
 "@ | Set-Content $waivers
         $findings = @(Test-AoaiHardening -WaiverPath $waivers -WarningVariable warnings -WarningAction SilentlyContinue)
+        @($warnings | Where-Object { "$_" -match "Waiver 'AOAI-IAM-01 on \*' .* names no rule in the catalog" }).Count | Should -Be 1
+        @($warnings | Where-Object { "$_" -match 'names no rule' }).Count | Should -Be 1 -Because 'the wildcard AOAI-NET-* and AOAI-IAM-001 name rules' 
         $waived = Get-Finding $findings AOAI-IAM-001 contoso-openai-prod
         $waived.Status | Should -Be 'Waived'
         $waived.WaiverReason | Should -Be 'Legacy client until 2027-Q1'

@@ -345,8 +345,14 @@ namespace AoaiHardening.Cmdlets.Compliance
                 ?? throw new ArgumentException($"The baseline file '{Baseline}' must hold one object."), Baseline), "AoaiHardening.Test.InvalidBaseline", Baseline);
         }
 
-        private IReadOnlyList<Waiver> LoadWaivers(string path) =>
-            ValidateOrThrow(() => Waiver.FromData(ReadDataFile(path, "waiver"), path), "AoaiHardening.Test.InvalidWaiverFile", path);
+        private IReadOnlyList<Waiver> LoadWaivers(string path)
+        {
+            var waivers = ValidateOrThrow(() => Waiver.FromData(ReadDataFile(path, "waiver"), path), "AoaiHardening.Test.InvalidWaiverFile", path);
+            // A typo in a rule id waives nothing: the finding it meant still fails, but the admin should learn why.
+            foreach (var waiver in waivers.Where(w => !RuleCatalog.All.Any(r => Wildcard.Get(w.RuleIdPattern).IsMatch(r.Id))))
+                WriteWarning($"Waiver '{waiver}' in '{path}' names no rule in the catalog (Get-AoaiHardeningRule lists them): it waives nothing.");
+            return waivers;
+        }
 
         /// <summary>A .json or .psd1 file as hashtables and arrays, so both formats mean the same.</summary>
         private object ReadDataFile(string path, string what)
