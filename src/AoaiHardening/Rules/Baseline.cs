@@ -84,8 +84,7 @@ namespace AoaiHardening.Rules
 
         private static IEnumerable<string> Match(string pattern, string source)
         {
-            var wildcard = Wildcard.Get(pattern);
-            var ids = RuleCatalog.All.Where(r => wildcard.IsMatch(r.Id)).Select(r => r.Id).ToList();
+            var ids = RuleCatalog.Matching(pattern).Select(r => r.Id).ToList();
             if (ids.Count == 0) throw new ArgumentException($"Baseline '{source}': '{pattern}' matches no rule id.");
             return ids;
         }

@@ -42,6 +42,13 @@ namespace AoaiHardening.Rules
 
         public static Rule? Find(string id) => All.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));
 
+        /// <summary>The rules whose id a pattern (wildcards allowed, as in -Rule, baselines and waivers) matches.</summary>
+        public static IEnumerable<Rule> Matching(string pattern)
+        {
+            var wildcard = Wildcard.Get(pattern);
+            return All.Where(r => wildcard.IsMatch(r.Id));
+        }
+
         private static IReadOnlyList<Rule> Build() => new[]
         {
             // ---------------------------------------------------------------- Network

@@ -97,8 +97,7 @@ namespace AoaiHardening.Cmdlets.Compliance
             // A -Rule that selects nothing would make a clean (and vacuous) result: a typo must not pass as compliance.
             foreach (var pattern in Rule ?? Array.Empty<string>())
             {
-                var wildcard = Wildcard.Get(pattern);
-                if (!RuleCatalog.All.Any(r => wildcard.IsMatch(r.Id)))
+                if (!RuleCatalog.Matching(pattern).Any())
                     ThrowTerminatingError(new ErrorRecord(new ArgumentException(
                             $"{MyInvocation.MyCommand.Name}: -Rule '{pattern}' matches no rule in the catalog (Get-AoaiHardeningRule lists them)."),
                         "AoaiHardening.Test.UnknownRule", ErrorCategory.InvalidArgument, pattern));
@@ -349,7 +348,7 @@ namespace AoaiHardening.Cmdlets.Compliance
         {
             var waivers = ValidateOrThrow(() => Waiver.FromData(ReadDataFile(path, "waiver"), path), "AoaiHardening.Test.InvalidWaiverFile", path);
             // A typo in a rule id waives nothing: the finding it meant still fails, but the admin should learn why.
-            foreach (var waiver in waivers.Where(w => !RuleCatalog.All.Any(r => Wildcard.Get(w.RuleIdPattern).IsMatch(r.Id))))
+            foreach (var waiver in waivers.Where(w => !RuleCatalog.Matching(w.RuleIdPattern).Any()))
                 WriteWarning($"Waiver '{waiver}' in '{path}' names no rule in the catalog (Get-AoaiHardeningRule lists them): it waives nothing.");
             return waivers;
         }
