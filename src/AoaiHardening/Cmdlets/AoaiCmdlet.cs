@@ -152,9 +152,10 @@ namespace AoaiHardening.Cmdlets
         }
 
         /// <summary>An error record for an ARM failure: the message names the cmdlet, the operation and the resource.</summary>
-        internal ErrorRecord ArmErrorRecord(ArmRequestException ex, string errorId, string operation, object? target)
+        /// <param name="after">Said after the ARM error, e.g. what the command had done before the failure.</param>
+        internal ErrorRecord ArmErrorRecord(ArmRequestException ex, string errorId, string operation, object? target, string? after = null)
         {
-            var wrapped = new ArmOperationException($"{MyInvocation.MyCommand.Name}: {operation} failed. {ex.Message}", ex);
+            var wrapped = new ArmOperationException($"{MyInvocation.MyCommand.Name}: {operation} failed. {ex.Message}" + (after == null ? string.Empty : " " + after), ex);
             return new ErrorRecord(wrapped, errorId, CategoryOf(ex), target);
         }
 

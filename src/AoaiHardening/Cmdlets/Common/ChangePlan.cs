@@ -69,11 +69,8 @@ namespace AoaiHardening.Cmdlets
         /// The error of a failed write in a cmdlet that makes several writes without a plan (one per deployment, rule or
         /// role): the write, the ARM error and, when earlier writes of this run completed, what they did.
         /// </summary>
-        internal static ErrorRecord StepFailed(AoaiCmdlet cmdlet, ArmRequestException ex, string errorId, string operation, object? target, IReadOnlyCollection<string> done)
-        {
-            var message = $"{cmdlet.MyInvocation.MyCommand.Name}: {operation} failed. {ex.Message}" + (done.Count == 0 ? string.Empty : " " + Before(done));
-            return new ErrorRecord(new ArmOperationException(message, ex), errorId, AoaiCmdlet.CategoryOf(ex), target);
-        }
+        internal static ErrorRecord StepFailed(AoaiCmdlet cmdlet, ArmRequestException ex, string errorId, string operation, object? target, IReadOnlyCollection<string> done) =>
+            cmdlet.ArmErrorRecord(ex, errorId, operation, target, done.Count == 0 ? null : Before(done));
 
         private sealed class Step
         {

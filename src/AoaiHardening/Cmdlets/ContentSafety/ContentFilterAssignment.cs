@@ -159,11 +159,15 @@ namespace AoaiHardening.Cmdlets.ContentSafety
         /// Exact deployment names (-DeploymentName, -Name) become URL path segments: each must be a name ARM accepts,
         /// checked before any request. Wildcard patterns only filter a list, so they are not checked.
         /// </summary>
-        public static void ValidateDeploymentNames(AoaiCmdlet cmdlet, string[]? names)
+        public static void ValidateDeploymentNames(AoaiCmdlet cmdlet, string[]? names) =>
+            ValidateExactNames(cmdlet, names, "deployment", Area + "InvalidDeploymentName");
+
+        /// <summary>The same for any child name list (policies, deployments): exact names checked, wildcard patterns left to filter.</summary>
+        public static void ValidateExactNames(AoaiCmdlet cmdlet, string[]? names, string what, string errorId)
         {
             foreach (var name in names ?? Array.Empty<string>())
                 if (!WildcardPattern.ContainsWildcardCharacters(name))
-                    cmdlet.ValidateOrThrow(() => ValidateChildName(name, "deployment"), Area + "InvalidDeploymentName", name);
+                    cmdlet.ValidateOrThrow(() => ValidateChildName(name, what), errorId, name);
         }
 
         /// <summary>A name ARM accepts for a policy, blocklist or deployment (checked before any request).</summary>

@@ -30,9 +30,7 @@ namespace AoaiHardening.Cmdlets.ContentSafety
         {
             base.BeginProcessing();
             // Exact names are read one GET each (a URL path segment); wildcard patterns only filter the list.
-            foreach (var name in Name ?? Array.Empty<string>())
-                if (!WildcardPattern.ContainsWildcardCharacters(name))
-                    ValidateOrThrow(() => ContentFilterAssignment.ValidateChildName(name, "content filter policy"), ContentFilterAssignment.Area + "InvalidPolicyName", name);
+            ContentFilterAssignment.ValidateExactNames(this, Name, "content filter policy", ContentFilterAssignment.Area + "InvalidPolicyName");
         }
 
         protected override void ProcessRecord()
